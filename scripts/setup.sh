@@ -25,6 +25,9 @@ DEMO_DB="${PROMPTVAULT_DEMO_DB:-${XDG_DATA_HOME:-$HOME/.local/share}/promptvault
 
 log "demo database: $DEMO_DB"
 mkdir -p "$(dirname "$DEMO_DB")"
+# The offline asset cache carries all-MiniLM-L6-v2; the default model (the
+# spec's multilingual-e5-large-instruct) is downloaded on first use online.
+"$PV" --db "$DEMO_DB" settings set embedding_model sentence-transformers/all-MiniLM-L6-v2 >/dev/null
 if [ -f "$DATA/prompts-chat/prompts.csv" ]; then
   "$PV" --db "$DEMO_DB" import "$DATA/prompts-chat/prompts.csv"
   "$PV" --db "$DEMO_DB" import "$DATA/prompts-zh/prompts-zh.json"
@@ -36,6 +39,9 @@ else
     --synopsis "Explain like I'm five" --tag teaching
 fi
 
+"$PV" --db "$DEMO_DB" embed
 log "the newest prompts in the demo library:"
 "$PV" --db "$DEMO_DB" list --limit 5
-log "done. Try: $PV --db $DEMO_DB show <ID-prefix>   or   $PV --help"
+log "a hybrid search (keywords + meaning): pretend to be a bash shell"
+"$PV" --db "$DEMO_DB" search "pretend to be a bash shell" --limit 5 --explain
+log "done. Try: $PV --db $DEMO_DB search \"your words\"   or   $PV --help"

@@ -32,5 +32,7 @@ cargo fmt --all -- --check
 log "cargo clippy"
 cargo clippy --workspace --all-targets --locked -- -D warnings
 
-log "cargo test"
-cargo test --workspace --locked --no-fail-fast
+# The AI key tests use the real OS keychain: a private D-Bus session with an
+# unlocked GNOME Keyring (scripts/keyring-session.sh) wraps the test run.
+log "cargo test (inside a private keyring session)"
+bash scripts/keyring-session.sh cargo test --workspace --locked --no-fail-fast

@@ -10,7 +10,7 @@ use promptvault_core::transfer::Format;
 use promptvault_core::types::{NewPrompt, PromptPatch, PromptSource};
 use promptvault_core::{paths, Store};
 
-use crate::{clipboard, editor, output, Cli, Command};
+use crate::{clipboard, editor, embed, output, search, Cli, Command};
 
 #[derive(Debug, Args)]
 pub struct NewArgs {
@@ -92,6 +92,9 @@ pub struct ImportArgs {
     /// Format, when the extension does not say
     #[arg(long, short, value_parser = ["json", "csv", "md", "markdown"])]
     format: Option<String>,
+    /// Do not compute embeddings for the imported prompts now
+    #[arg(long)]
+    no_embed: bool,
 }
 
 #[derive(Debug, Subcommand)]
@@ -143,6 +146,10 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Import(args) => import(&store()?, args, json),
         Command::Export { format, output } => export(&store()?, format, output),
         Command::Settings(cmd) => settings(&store()?, cmd, json),
+        Command::Embed(args) => embed::run(&store()?, args, json),
+        Command::Search(args) => search::search(&store()?, args, json),
+        Command::Suggest(args) => search::suggest(&store()?, args, json),
+        Command::Ai(cmd) => crate::ai::run(cmd, store, json),
     }
 }
 
@@ -261,7 +268,19 @@ fn import(store: &Store, args: ImportArgs, json: bool) -> Result<()> {
         })
         .with_context(|| format!("nothing imported from {}", args.file.display()))?;
     bar.finish_and_clear();
-    output::import_summary(&summary, json)
+    output::import_summary(&summary, json)?;
+    if !args.no_embed && summary.imported > 0 {
+        // The prompts are saved; embeddings are a bonus that can come later.
+        match embed::load_model(store, false) {
+            Ok(embedder) => {
+                embed::embed_all(store, &embedder, 32)?;
+            }
+            Err(e) => {
+                eprintln!("note: embeddings not computed ({e:#}); run `promptvault embed` later")
+            }
+        }
+    }
+    Ok(())
 }
 
 fn export(store: &Store, format: Option<String>, out: Option<PathBuf>) -> Result<()> {

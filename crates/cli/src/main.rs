@@ -4,10 +4,13 @@
 //! OS data directory), does one thing, and exits 0; on failure it prints one
 //! line `error: ...` on stderr and exits 1 (2 for a usage error).
 
+mod ai;
 mod clipboard;
 mod commands;
 mod editor;
+mod embed;
 mod output;
+mod search;
 
 use std::path::PathBuf;
 
@@ -78,6 +81,15 @@ enum Command {
     /// Read and change settings
     #[command(subcommand)]
     Settings(SettingsCommand),
+    /// Compute missing embeddings (semantic search), or show their status
+    Embed(embed::EmbedArgs),
+    /// Hybrid search: tags, keywords and meaning
+    Search(search::SearchArgs),
+    /// Autocomplete suggestions for the beginning of a query
+    Suggest(search::SuggestArgs),
+    /// AI assistance: polish, metadata, generate, and the API key
+    #[command(subcommand)]
+    Ai(ai::AiCommand),
 }
 
 fn main() {

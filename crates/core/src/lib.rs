@@ -5,12 +5,26 @@
 //! - [`validate`]: the limits and normalisation rules for prompt fields.
 //! - [`transfer`]: import and export (JSON, CSV, Markdown, prompts.chat).
 //! - [`paths`]: where data lives by default.
+//! - [`embed`]: local embeddings with a real transformer model on ONNX
+//!   Runtime, the stale-vector queue and its background worker.
+//! - [`search`]: hybrid search (tags, BM25 full text, vectors, fused by
+//!   RRF), autocomplete and search history.
+//! - [`assets`]: the offline asset cache (runtime library, models, DuckDB
+//!   extensions).
+//! - [`ai`]: polishing, metadata and prompt generation over any
+//!   OpenAI-compatible Chat Completions service.
+//! - [`secrets`]: the AI API key in the OS credential store.
 //!
 //! Front ends (the `promptvault` CLI, the desktop app) are thin layers over
 //! this crate; it never depends on a UI toolkit or a server framework.
 
+pub mod ai;
+pub mod assets;
+pub mod embed;
 pub mod error;
 pub mod paths;
+pub mod search;
+pub mod secrets;
 pub mod store;
 pub mod transfer;
 pub mod validate;

@@ -5,6 +5,8 @@
 //! speak exactly the same shapes. Field names follow the design spec
 //! (section IV/V) in `snake_case`.
 
+pub mod api;
+
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
@@ -153,4 +155,54 @@ pub struct PromptPage {
     pub total: u64,
     pub offset: u64,
     pub limit: u64,
+}
+
+/// A prompt's position in each of the ranked lists that hybrid search fuses
+/// (1-based; `None` when the list did not contain it).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ListRanks {
+    pub tag: Option<u32>,
+    pub fts: Option<u32>,
+    pub vector: Option<u32>,
+}
+
+/// One search result: the prompt, its fused (RRF) score and its ranks.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SearchHit {
+    #[serde(flatten)]
+    pub prompt: Prompt,
+    /// Reciprocal Rank Fusion score (k = 60), higher is better.
+    pub fused_score: f64,
+    pub ranks: ListRanks,
+}
+
+/// The answer to one search.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SearchResults {
+    pub query: String,
+    pub hits: Vec<SearchHit>,
+    /// Whether the vector list took part (false: lexical results only, e.g.
+    /// before the query embedding is ready).
+    pub semantic: bool,
+    /// Sizes of the three lists before fusion.
+    pub tag_count: usize,
+    pub fts_count: usize,
+    pub vector_count: usize,
+    pub took_ms: f64,
+}
+
+/// Where an autocomplete suggestion comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SuggestionKind {
+    History,
+    Tag,
+    Synopsis,
+}
+
+/// One autocomplete suggestion.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Suggestion {
+    pub text: String,
+    pub kind: SuggestionKind,
 }

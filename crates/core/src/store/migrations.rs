@@ -30,6 +30,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "embedding_model",
         sql: include_str!("../../migrations/0003_embedding_model.sql"),
     },
+    Migration {
+        version: 4,
+        name: "search",
+        sql: include_str!("../../migrations/0004_search.sql"),
+    },
 ];
 
 /// The schema version of a fully migrated database.

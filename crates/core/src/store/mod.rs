@@ -7,7 +7,7 @@
 //! file; a second process gets [`Error::Locked`].
 
 mod migrations;
-mod prompts;
+pub(crate) mod prompts;
 mod settings;
 
 use std::path::{Path, PathBuf};
@@ -18,6 +18,7 @@ use duckdb::Connection;
 use uuid::Uuid;
 
 use crate::error::{Error, Result};
+use crate::search::extensions::{self, ExtensionStatus};
 
 pub use migrations::{latest_version, Migration, MIGRATIONS};
 pub use prompts::{ImportedPrompt, ListQuery};
@@ -28,6 +29,9 @@ pub struct Store {
     conn: Connection,
     path: Option<PathBuf>,
     local_user_id: Uuid,
+    extensions: ExtensionStatus,
+    /// The search tables exist (schema 4 and later).
+    search_tables: bool,
 }
 
 impl Store {
@@ -55,6 +59,9 @@ impl Store {
     }
 
     fn init(mut conn: Connection, path: Option<PathBuf>, version: i64) -> Result<Self> {
+        // Before anything else: a database holding an HNSW index refuses
+        // writes until `vss` is loaded.
+        let extensions = extensions::load(&conn);
         let found = migrations::current_version(&conn)?;
         if found > latest_version() {
             return Err(Error::SchemaTooNew {
@@ -65,11 +72,38 @@ impl Store {
         }
         migrations::migrate_to(&mut conn, version)?;
         let local_user_id = settings::ensure_local_user_id(&conn)?;
-        Ok(Store {
+        let store = Store {
             conn,
             path,
             local_user_id,
+            extensions,
+            search_tables: version >= 4,
+        };
+        if store.search_tables {
+            store.backfill_search_bodies()?;
+        }
+        Ok(store)
+    }
+
+    /// Another handle on the same open database, for a worker thread.
+    pub fn try_clone(&self) -> Result<Store> {
+        Ok(Store {
+            conn: self.conn.try_clone()?,
+            path: self.path.clone(),
+            local_user_id: self.local_user_id,
+            extensions: self.extensions.clone(),
+            search_tables: self.search_tables,
         })
+    }
+
+    /// Whether the search tables exist (only an old schema lacks them).
+    pub(crate) fn has_search_tables(&self) -> bool {
+        self.search_tables
+    }
+
+    /// Which DuckDB extensions loaded (full-text and vector search).
+    pub fn extensions(&self) -> &ExtensionStatus {
+        &self.extensions
     }
 
     /// The database file, or `None` for an in-memory store.

@@ -148,7 +148,7 @@ impl Store {
                 micros(p.updated_at),
             ],
         )?;
-        Ok(())
+        self.index_prompt(p.id, p.synopsis.as_deref(), &p.content)
     }
 
     /// The prompt with this exact id, if any.
@@ -308,6 +308,9 @@ impl Store {
                 None => Error::NotFound(id.to_string()),
             });
         }
+        if content_changed || new.synopsis != old.synopsis {
+            self.index_prompt(id, new.synopsis.as_deref(), &new.content)?;
+        }
         Ok(new)
     }
 
@@ -318,6 +321,7 @@ impl Store {
             "DELETE FROM prompts WHERE id = ?::UUID",
             params![id.to_string()],
         )?;
+        self.unindex_prompt(id)?;
         Ok(old)
     }
 

@@ -232,6 +232,11 @@ impl Store {
         })?;
         summary.imported = total;
         summary.imported_ids = fresh.iter().map(|p| p.id).collect();
+        if total > 0 && self.extensions().fts.is_ok() {
+            // Fold the new prompts into the full-text index now rather than
+            // scanning them on every search.
+            self.rebuild_fts_index()?;
+        }
         Ok(summary)
     }
 
