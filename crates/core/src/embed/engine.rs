@@ -102,17 +102,26 @@ impl Embedder {
             .map_err(|e| EmbedError::Inference(e.to_string()))
     }
 
-    /// Embeds stored prompts (with the model's document prefix).
+    /// Embeds stored prompts (with the model's document prefix). Texts are
+    /// batched by length, so short prompts are not padded to the length of
+    /// long ones; the vectors come back in the order of `docs`.
     pub fn embed_documents<S: AsRef<str>>(
         &self,
         docs: &[S],
         batch: usize,
     ) -> Result<Vec<Vec<f32>>, EmbedError> {
-        let texts: Vec<String> = docs
+        let mut order: Vec<usize> = (0..docs.len()).collect();
+        order.sort_by_key(|&i| docs[i].as_ref().len());
+        let texts: Vec<String> = order
             .iter()
-            .map(|d| self.spec.document_text(d.as_ref()))
+            .map(|&i| self.spec.document_text(docs[i].as_ref()))
             .collect();
-        self.run(&texts, batch)
+        let sorted = self.run(&texts, batch)?;
+        let mut out = vec![Vec::new(); docs.len()];
+        for (vector, &i) in sorted.into_iter().zip(&order) {
+            out[i] = vector;
+        }
+        Ok(out)
     }
 
     /// Embeds a search query (in the model's query format), remembering

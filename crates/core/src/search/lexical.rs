@@ -5,7 +5,7 @@
 use duckdb::params_from_iter;
 
 use super::index::FTS_SCHEMA;
-use super::{ids, text, Filter, Ranked, CANDIDATES};
+use super::{text, Filter, Ranked, CANDIDATES};
 use crate::error::Result;
 use crate::store::Store;
 
@@ -50,11 +50,7 @@ impl Store {
         );
         let mut args = vec![query.to_string()];
         args.extend(filter.args.iter().cloned());
-        let mut stmt = self.connection().prepare(&sql)?;
-        let rows = stmt
-            .query_map(params_from_iter(&args), |r| r.get::<_, String>(0))?
-            .collect::<Result<Vec<_>, _>>()?;
-        Ok(ids(rows))
+        self.ranked_ids(&sql, params_from_iter(&args))
     }
 
     /// Pending prompts matching the query's stemmed, non-stopword terms,
@@ -129,10 +125,6 @@ impl Store {
             filter.sql
         );
         args.extend(filter.args.iter().cloned());
-        let mut stmt = self.connection().prepare(&sql)?;
-        let rows = stmt
-            .query_map(params_from_iter(&args), |r| r.get::<_, String>(0))?
-            .collect::<Result<Vec<_>, _>>()?;
-        Ok(ids(rows))
+        self.ranked_ids(&sql, params_from_iter(&args))
     }
 }

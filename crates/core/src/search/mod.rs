@@ -106,10 +106,18 @@ impl Filter {
 /// A list of ids in rank order.
 pub(crate) type Ranked = Vec<Uuid>;
 
-pub(crate) fn ids(rows: Vec<String>) -> Ranked {
-    rows.iter()
-        .filter_map(|s| Uuid::parse_str(s).ok())
-        .collect()
+impl Store {
+    /// Runs a query whose only column is a prompt id, in rank order.
+    pub(crate) fn ranked_ids(&self, sql: &str, params: impl duckdb::Params) -> Result<Ranked> {
+        let mut stmt = self.connection().prepare(sql)?;
+        let rows = stmt
+            .query_map(params, |r| r.get::<_, String>(0))?
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(rows
+            .iter()
+            .filter_map(|s| Uuid::parse_str(s).ok())
+            .collect())
+    }
 }
 
 /// Fuses ranked lists by Reciprocal Rank Fusion: each list adds
@@ -279,11 +287,7 @@ impl Store {
         );
         let mut args = vec![serde_json::to_string(&wanted).expect("strings")];
         args.extend(filter.args.iter().cloned());
-        let mut stmt = self.connection().prepare(&sql)?;
-        let rows = stmt
-            .query_map(params_from_iter(&args), |r| r.get::<_, String>(0))?
-            .collect::<Result<Vec<_>, _>>()?;
-        Ok(ids(rows))
+        self.ranked_ids(&sql, params_from_iter(&args))
     }
 
     /// The nearest prompts to a query vector (exact cosine search).
@@ -309,13 +313,7 @@ impl Store {
             args.push(Box::new(a.clone()));
         }
         args.push(Box::new(1.0 - MIN_SIMILARITY));
-        let mut stmt = self.connection().prepare(&sql)?;
-        let rows = stmt
-            .query_map(params_from_iter(args.iter().map(|b| b.as_ref())), |r| {
-                r.get::<_, String>(0)
-            })?
-            .collect::<Result<Vec<_>, _>>()?;
-        Ok(ids(rows))
+        self.ranked_ids(&sql, params_from_iter(args.iter().map(|b| b.as_ref())))
     }
 
     fn prompts_by_id(&self, ids: &[Uuid]) -> Result<HashMap<Uuid, promptvault_types::Prompt>> {
