@@ -37,11 +37,12 @@ impl Store {
         if !self.has_search_tables() {
             return Ok(());
         }
-        self.connection().execute(
-            "INSERT INTO prompt_search (id, body) VALUES (?::UUID, ?)
-             ON CONFLICT (id) DO UPDATE SET body = excluded.body",
-            params![id.to_string(), search_body(synopsis, content)],
-        )?;
+        self.connection()
+            .prepare_cached(
+                "INSERT INTO prompt_search (id, body) VALUES (?::UUID, ?)
+                 ON CONFLICT (id) DO UPDATE SET body = excluded.body",
+            )?
+            .execute(params![id.to_string(), search_body(synopsis, content)])?;
         self.mark_fts_pending(id)
     }
 
@@ -58,11 +59,12 @@ impl Store {
     }
 
     fn mark_fts_pending(&self, id: Uuid) -> Result<()> {
-        self.connection().execute(
-            "INSERT INTO fts_pending (id, seq) VALUES (?::UUID, nextval('fts_pending_seq'))
-             ON CONFLICT (id) DO UPDATE SET seq = excluded.seq",
-            params![id.to_string()],
-        )?;
+        self.connection()
+            .prepare_cached(
+                "INSERT INTO fts_pending (id, seq) VALUES (?::UUID, nextval('fts_pending_seq'))
+                 ON CONFLICT (id) DO UPDATE SET seq = excluded.seq",
+            )?
+            .execute(params![id.to_string()])?;
         Ok(())
     }
 

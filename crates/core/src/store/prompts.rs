@@ -132,22 +132,20 @@ impl Store {
 
     /// Inserts a complete row as it is (ids and timestamps included).
     pub(crate) fn insert_prompt(&self, p: &Prompt) -> Result<()> {
-        self.conn.execute(
-            INSERT_PROMPT,
-            params![
-                p.id.to_string(),
-                p.content,
-                p.synopsis,
-                tags_param(&p.tags),
-                p.score,
-                p.owner_id.to_string(),
-                p.is_private,
-                p.uploaded_at.map(micros),
-                p.source.as_str(),
-                micros(p.created_at),
-                micros(p.updated_at),
-            ],
-        )?;
+        // Cached: an import runs this once per row.
+        self.conn.prepare_cached(INSERT_PROMPT)?.execute(params![
+            p.id.to_string(),
+            p.content,
+            p.synopsis,
+            tags_param(&p.tags),
+            p.score,
+            p.owner_id.to_string(),
+            p.is_private,
+            p.uploaded_at.map(micros),
+            p.source.as_str(),
+            micros(p.created_at),
+            micros(p.updated_at),
+        ])?;
         self.index_prompt(p.id, p.synopsis.as_deref(), &p.content)
     }
 
