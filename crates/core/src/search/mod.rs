@@ -81,21 +81,26 @@ pub(crate) struct Filter {
 }
 
 impl Filter {
-    fn new(opts: &SearchOptions) -> Filter {
+    /// The conditions for a source, a privacy and a tag (each optional).
+    pub(crate) fn new(
+        source: Option<PromptSource>,
+        is_private: Option<bool>,
+        tag: Option<&str>,
+    ) -> Filter {
         let mut sql = String::from("TRUE");
         let mut args = Vec::new();
-        if let Some(source) = opts.source {
+        if let Some(source) = source {
             sql.push_str(" AND p.source = ?");
             args.push(source.as_str().to_string());
         }
-        if let Some(private) = opts.is_private {
+        if let Some(private) = is_private {
             sql.push_str(if private {
                 " AND p.is_private"
             } else {
                 " AND NOT p.is_private"
             });
         }
-        if let Some(tag) = &opts.tag {
+        if let Some(tag) = tag {
             sql.push_str(" AND list_contains(list_transform(p.tags, t -> lower(t)), lower(?))");
             args.push(tag.trim().trim_start_matches('#').to_string());
         }
@@ -158,7 +163,7 @@ impl Store {
         query_vector: Option<&[f32]>,
     ) -> Result<SearchResults> {
         let start = Instant::now();
-        let filter = Filter::new(opts);
+        let filter = Filter::new(opts.source, opts.is_private, opts.tag.as_deref());
         let trimmed = text::clip_query(query.trim());
         if trimmed.is_empty() {
             return self.recent(query, opts, &filter, start);

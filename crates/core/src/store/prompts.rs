@@ -12,6 +12,7 @@ use uuid::Uuid;
 
 use super::{from_micros, now_micros, Store};
 use crate::error::{Error, Result};
+use crate::search::Filter;
 use crate::validate;
 
 /// Shortest ID prefix accepted in place of a full ID.
@@ -196,41 +197,20 @@ impl Store {
 
     /// One page of prompts, newest first, with the total count.
     pub fn list_prompts(&self, q: &ListQuery) -> Result<PromptPage> {
-        let mut filters = Vec::new();
-        let mut args: Vec<String> = Vec::new();
-        if let Some(source) = q.source {
-            filters.push("source = ?");
-            args.push(source.as_str().to_string());
-        }
-        if let Some(private) = q.is_private {
-            filters.push(if private {
-                "is_private"
-            } else {
-                "NOT is_private"
-            });
-        }
-        if let Some(tag) = &q.tag {
-            filters.push("list_contains(list_transform(tags, t -> lower(t)), lower(?))");
-            args.push(tag.trim().trim_start_matches('#').to_string());
-        }
-        let filter = if filters.is_empty() {
-            String::new()
-        } else {
-            format!("WHERE {}", filters.join(" AND "))
-        };
+        let filter = Filter::new(q.source, q.is_private, q.tag.as_deref());
         let total: i64 = self.conn.query_row(
-            &format!("SELECT count(*) FROM prompts {filter}"),
-            params_from_iter(&args),
+            &format!("SELECT count(*) FROM prompts p WHERE {}", filter.sql),
+            params_from_iter(&filter.args),
             |r| r.get(0),
         )?;
         let sql = format!(
-            "SELECT {PROMPT_COLUMNS} FROM prompts {filter}
+            "SELECT {PROMPT_COLUMNS} FROM prompts p WHERE {}
              ORDER BY created_at DESC, id DESC LIMIT {} OFFSET {}",
-            q.limit, q.offset
+            filter.sql, q.limit, q.offset
         );
         let mut stmt = self.conn.prepare(&sql)?;
         let items = stmt
-            .query_map(params_from_iter(&args), read_prompt)?
+            .query_map(params_from_iter(&filter.args), read_prompt)?
             .collect::<Result<Vec<_>, _>>()?
             .into_iter()
             .collect::<Result<Vec<_>>>()?;
