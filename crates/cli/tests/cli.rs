@@ -416,3 +416,67 @@ fn copy_puts_the_content_on_a_real_x_clipboard() {
     let _ = xvfb.wait();
     assert_eq!(result.unwrap(), text);
 }
+
+#[test]
+fn embed_search_and_suggest_from_the_command_line() {
+    let v = Vault::new();
+    v.ok(&[
+        "settings",
+        "set",
+        "embedding_model",
+        "sentence-transformers/all-MiniLM-L6-v2",
+    ]);
+    let summary = v.json(&[
+        "import",
+        "--no-embed",
+        shared("prompts-zh/prompts-zh.json").to_str().unwrap(),
+    ]);
+    assert_eq!(summary["imported"], 124);
+    v.ok(&[
+        "add",
+        "Act as a Linux terminal and reply with command output",
+        "-s",
+        "Linux Terminal",
+        "-t",
+        "shell",
+    ]);
+    let status = v.json(&["embed", "--status"]);
+    assert_eq!(status["total"], 125);
+    assert_eq!(status["stale"], 125);
+    let run = v.json(&["embed", "--batch", "16"]);
+    assert_eq!(run["done"], 125);
+    assert_eq!(v.json(&["embed", "--status"])["stale"], 0);
+
+    let hits = v.json(&["search", "pretend to be a bash shell", "--limit", "3"]);
+    let first = &hits[0];
+    assert_eq!(first["synopsis"], "Linux Terminal");
+    for field in [
+        "id",
+        "content",
+        "tags",
+        "score",
+        "source",
+        "is_private",
+        "fused_score",
+    ] {
+        assert!(first.get(field).is_some(), "missing {field}: {first}");
+    }
+    assert!(
+        first["ranks"]["vector"].is_number(),
+        "the vector list took part: {first}"
+    );
+    let text = v.ok(&["search", "linux", "--explain"]);
+    assert!(text.contains("fts") && text.contains("vector"), "{text}");
+    let suggestions = v.json(&["suggest", "lin"]);
+    let kinds: Vec<&str> = suggestions
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["kind"].as_str().unwrap())
+        .collect();
+    assert!(
+        kinds.contains(&"history"),
+        "searches are remembered: {suggestions}"
+    );
+    assert!(kinds.contains(&"synopsis"), "{suggestions}");
+}
