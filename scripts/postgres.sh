@@ -108,10 +108,22 @@ full_page_writes = off
 EOF
 }
 
+# True when postmaster.pid names no live PostgreSQL process.
+stale_pid_file() {
+    local file="$DATA/postmaster.pid" pid
+    [ -f "$file" ] || return 1
+    pid=$(head -n 1 "$file")
+    [ -n "$pid" ] && [ -d "/proc/$pid" ] || return 0
+    [ "$(awk '{print $3}' "/proc/$pid/stat" 2>/dev/null)" = Z ] && return 0
+    [ "$(cat "/proc/$pid/comm" 2>/dev/null)" = postgres ] || return 0
+    return 1
+}
+
 start_cluster() {
     if is_ready; then return 0; fi
-    # A crash or a killed container can leave a stale pid file behind.
-    if [ -f "$DATA/postmaster.pid" ] && ! as_postgres "$BIN/pg_ctl" -D "$DATA" status >/dev/null 2>&1; then
+    # A crash or a killed session can leave a stale pid file behind, whose
+    # PID may now be a zombie or belong to another program.
+    if stale_pid_file; then
         rm -f "$DATA/postmaster.pid"
     fi
     say "starting PostgreSQL on 127.0.0.1:$PG_PORT"
