@@ -23,6 +23,11 @@ if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
 #   dbus gnome-keyring           a real Secret Service (OS keychain) for the AI API key tests,
 #                                run in a private session by scripts/keyring-session.sh
 #   libsecret-tools              secret-tool, to inspect that keychain when debugging
+#   libwebkit2gtk-4.1-dev libgtk-3-dev libayatana-appindicator3-dev librsvg2-dev libssl-dev
+#                                the desktop app (Tauri v2: webview, window, tray icon)
+#   webkit2gtk-driver            WebKitWebDriver, driven by tauri-driver in the end-to-end tests
+#   nodejs npm                   the desktop UI build and its tests (Node 20 or newer)
+#   dpkg-dev fakeroot file       building the .deb package
 PACKAGES=(
   build-essential pkg-config
   python3 python3-venv python3-pip
@@ -30,7 +35,13 @@ PACKAGES=(
   xvfb xclip xauth
   ca-certificates curl unzip
   dbus gnome-keyring libsecret-tools
+  libwebkit2gtk-4.1-dev libgtk-3-dev libayatana-appindicator3-dev librsvg2-dev libssl-dev
+  webkit2gtk-driver
+  dpkg-dev fakeroot file
 )
+# Node.js may come from elsewhere (nvm, NodeSource): only install Debian's
+# when there is none.
+if ! command -v npm >/dev/null; then PACKAGES+=(nodejs npm); fi
 
 if [ -z "${PROMPTVAULT_SKIP_APT:-}" ] && command -v apt-get >/dev/null; then
   missing=()
@@ -60,6 +71,13 @@ for component in rustfmt clippy; do
     rustup component add "$component" >/dev/null 2>&1 || log "warning: cannot add $component"
   fi
 done
+
+# tauri-driver (WebDriver server for Tauri apps) from crates.io.
+TAURI_DRIVER_VERSION=2.1.0
+if ! cargo install --list 2>/dev/null | grep -q "^tauri-driver v$TAURI_DRIVER_VERSION:"; then
+  log "installing tauri-driver $TAURI_DRIVER_VERSION"
+  cargo install tauri-driver --version "$TAURI_DRIVER_VERSION" --locked --quiet
+fi
 
 if [ -x scripts/provision-assets.sh ] || [ -f scripts/provision-assets.sh ]; then
   bash scripts/provision-assets.sh

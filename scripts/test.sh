@@ -26,6 +26,11 @@ if [ -f scripts/postgres.sh ]; then
   eval "$(bash scripts/postgres.sh)"
 fi
 
+# The desktop app embeds the built UI (app/ui/dist) at compile time, so the
+# UI is built before any cargo step; its unit tests run here too.
+log "desktop UI: npm ci, build, unit tests"
+(cd app/ui && npm ci --no-audit --no-fund --loglevel=error && npm run build && npm test)
+
 log "cargo fmt --check"
 cargo fmt --all -- --check
 
@@ -36,3 +41,12 @@ cargo clippy --workspace --all-targets --locked -- -D warnings
 # unlocked GNOME Keyring (scripts/keyring-session.sh) wraps the test run.
 log "cargo test (inside a private keyring session)"
 bash scripts/keyring-session.sh cargo test --workspace --locked --no-fail-fast
+
+# End-to-end tests of the desktop app through its real webview (tauri-driver
+# and WebKitWebDriver under Xvfb), on the debug binaries just built.
+log "desktop end-to-end tests"
+cargo build --workspace --bins --locked
+(cd app/e2e && npm ci --no-audit --no-fund --loglevel=error && npm test)
+
+log "desktop .deb package"
+bash scripts/package-deb.sh

@@ -6,6 +6,7 @@ use std::time::Duration;
 
 use anyhow::{Context, Result};
 use promptvault_core::transfer::Format;
+use promptvault_core::types::Prompt;
 use promptvault_core::Store;
 
 /// Median and 95th percentile of a set of durations, in milliseconds.
@@ -63,4 +64,57 @@ pub fn machine() -> String {
         .unwrap_or_default();
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
     format!("{cores} cores, {cpu}")
+}
+
+/// A small deterministic random generator (xorshift), so runs compare.
+pub struct Rng(pub u64);
+
+impl Rng {
+    pub fn next_u64(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+
+    /// Uniform in [-0.5, 0.5).
+    pub fn unit(&mut self) -> f32 {
+        (self.next_u64() % 1_000_000) as f32 / 1_000_000.0 - 0.5
+    }
+}
+
+/// The real prompts, varied to reach `n`: item `i` is original `i % len`
+/// with 12 words drawn from other prompts appended (and a numbered synopsis
+/// after the first round), so every item is distinct text. Item `i` is the
+/// same whatever `n`.
+pub fn varied_prompts(originals: &[Prompt], n: usize) -> Vec<serde_json::Value> {
+    let words: Vec<&str> = originals
+        .iter()
+        .flat_map(|p| p.content.split_whitespace().take(50))
+        .collect();
+    let mut rng = Rng(0x9e3779b97f4a7c15);
+    (0..n)
+        .map(|i| {
+            let p = &originals[i % originals.len()];
+            let extra: Vec<&str> = (0..12)
+                .map(|_| words[rng.next_u64() as usize % words.len()])
+                .collect();
+            let synopsis = match (&p.synopsis, i < originals.len()) {
+                (Some(s), false) => Some(format!("{s} ({i})")),
+                (s, _) => s.clone(),
+            };
+            serde_json::json!({
+                "content": format!("{}\n\n{}", p.content, extra.join(" ")),
+                "synopsis": synopsis,
+                "tags": p.tags,
+            })
+        })
+        .collect()
+}
+
+/// The shared collections as prompts (imported into a throwaway store).
+pub fn shared_prompts() -> Result<Vec<Prompt>> {
+    let base = Store::open_in_memory()?;
+    import_shared(&base)?;
+    Ok(base.all_prompts_oldest_first()?)
 }

@@ -14,6 +14,9 @@
 //! - [`ai`]: polishing, metadata and prompt generation over any
 //!   OpenAI-compatible Chat Completions service.
 //! - [`secrets`]: the AI API key in the OS credential store.
+//! - [`vault`]: the application service a long-running front end (the
+//!   desktop app) holds: all of the above behind one object with
+//!   UI-ready errors and a live embedding state.
 //!
 //! Front ends (the `promptvault` CLI, the desktop app) are thin layers over
 //! this crate; it never depends on a UI toolkit or a server framework.
@@ -28,6 +31,7 @@ pub mod secrets;
 pub mod store;
 pub mod transfer;
 pub mod validate;
+pub mod vault;
 
 pub use error::{Error, Result};
 pub use promptvault_types as types;

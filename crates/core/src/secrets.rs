@@ -201,6 +201,7 @@ impl fmt::Debug for ApiKey {
 /// Where the key in use comes from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub enum KeySource {
     /// The [`API_KEY_ENV`] environment variable.
     Environment,
@@ -281,6 +282,7 @@ pub fn clear_api_key(secrets: &dyn SecretStore, store: &Store) -> Result<bool, S
 
 /// What `ai key status` reports.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct KeyStatus {
     /// A usable key was found.
     pub set: bool,

@@ -355,3 +355,163 @@ fn suggestions_come_from_history_tags_and_synopses() {
     assert!(store.suggest("_", 8).unwrap().is_empty());
     assert!(store.suggest("", 8).unwrap().is_empty());
 }
+
+#[test]
+fn a_prompt_saved_during_a_background_rebuild_is_findable_at_once() {
+    let (_dir, store) = library();
+    add(&store, "Before", "an okapi in the rainforest", &[]);
+    let background = store.try_clone().unwrap();
+    let rebuild = std::thread::spawn(move || background.rebuild_fts_index().unwrap());
+    // Saved while the rebuild runs on the other connection.
+    let id = add(&store, "During", "a pangolin in the savanna", &[]);
+    assert_eq!(titles(&store, "pangolin savanna", 3)[0], "During");
+    assert_eq!(titles(&store, "okapi rainforest", 3)[0], "Before");
+    let report = rebuild.join().unwrap();
+    assert!(report.documents >= 1637);
+    // After it: found either through the new index or, if the rebuild did
+    // not see it, as still pending.
+    assert_eq!(titles(&store, "pangolin savanna", 3)[0], "During");
+    assert_eq!(titles(&store, "okapi rainforest", 3)[0], "Before");
+    let after = add(&store, "After", "a narwhal under the ice", &[]);
+    assert_eq!(titles(&store, "narwhal ice", 3)[0], "After");
+    assert!(store.fts_rebuild_needed().unwrap());
+    store.rebuild_fts_index().unwrap();
+    assert!(!store.fts_rebuild_needed().unwrap());
+    assert_eq!(store.fts_pending_count().unwrap(), 0);
+    for (q, want) in [("pangolin", id), ("narwhal", after)] {
+        let r = store.search(q, &SearchOptions::default(), None).unwrap();
+        assert_eq!(r.hits[0].prompt.id, want, "{q}");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_background_refresher_folds_saved_prompts_into_the_index() {
+    use promptvault_core::search::refresh::FtsRefresher;
+    use std::time::Duration;
+
+    let quokkas = |store: &Store| {
+        titles(store, "quokka", 10)
+            .iter()
+            .filter(|t| t.starts_with("Quokka"))
+            .count()
+    };
+    let (_dir, store) = library();
+    let refresher = FtsRefresher::spawn(store.try_clone().unwrap(), Duration::from_millis(100));
+    let mut state = refresher.state();
+    for i in 0..5 {
+        add(&store, &format!("Quokka {i}"), "a quokka selfie", &[]);
+        refresher.notify();
+        // Findable at once, before any rebuild.
+        assert_eq!(quokkas(&store), i + 1);
+    }
+    let deadline = std::time::Instant::now() + Duration::from_secs(60);
+    while store.fts_pending_count().unwrap() > 0 {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "no rebuild within a minute"
+        );
+        let _ = tokio::time::timeout(Duration::from_millis(200), state.changed()).await;
+    }
+    assert_eq!(quokkas(&store), 5);
+    let done = *refresher.state().borrow();
+    assert_eq!(done.failures, 0);
+    // The burst of five notifications was debounced into one rebuild (two
+    // if the start-up check raced the first save).
+    assert!((1..=2).contains(&done.rebuilds), "{done:?}");
+    assert!(done.last.unwrap().documents >= 1642);
+    refresher.shutdown().await;
+}
+
+#[test]
+fn a_kept_suggester_gives_the_same_suggestions() {
+    let (_dir, store) = library();
+    store.record_search("translate this").unwrap();
+    let mut suggester = store.suggester().unwrap();
+    for prefix in ["tr", "#t", "act", "充当", "zzz"] {
+        assert_eq!(
+            suggester.suggest(prefix, 8).unwrap(),
+            store.suggest(prefix, 8).unwrap(),
+            "{prefix}"
+        );
+    }
+    let s = suggester.suggest("tr", 8).unwrap();
+    assert_eq!(s[0].kind, SuggestionKind::History);
+    // A search recorded later is seen by the kept suggester.
+    store.record_search("trivia night").unwrap();
+    assert_eq!(suggester.suggest("tri", 8).unwrap()[0].text, "trivia night");
+    // So are tags added, edited or deleted since its last call.
+    let id = add(&store, "Brass", "x", &["trombone"]);
+    let tagged = |s: &mut promptvault_core::search::Suggester| {
+        s.suggest("#tromb", 8)
+            .unwrap()
+            .iter()
+            .any(|x| x.kind == SuggestionKind::Tag && x.text == "#trombone")
+    };
+    assert!(tagged(&mut suggester));
+    store
+        .update_prompt(
+            id,
+            PromptPatch {
+                tags: Some(vec!["tuba".into()]),
+                ..PromptPatch::default()
+            },
+        )
+        .unwrap();
+    assert!(!tagged(&mut suggester));
+    assert_eq!(suggester.suggest("#tub", 8).unwrap()[0].text, "#tuba");
+    store.delete_prompt(id).unwrap();
+    assert!(suggester.suggest("#tub", 8).unwrap().is_empty());
+}
+
+#[test]
+fn a_large_import_is_indexed_in_its_transaction() {
+    let (_dir, store) = common::temp_store();
+    let items: Vec<serde_json::Value> = (0..5000)
+        .map(|i| {
+            serde_json::json!({
+                "content": format!("bulk prompt {i} about topic{}", i % 50),
+                "synopsis": format!("Bulk {i}"),
+                "tags": [format!("t{}", i % 7)],
+            })
+        })
+        .collect();
+    let mut calls = 0;
+    let summary = store
+        .import_text(
+            &serde_json::to_string(&items).unwrap(),
+            promptvault_core::transfer::Format::Json,
+            &mut |done, total| {
+                calls += 1;
+                assert!(done <= total);
+            },
+        )
+        .unwrap();
+    assert_eq!(summary.imported, 5000);
+    assert!(calls >= 4);
+    assert_eq!(store.count_prompts().unwrap(), 5000);
+    assert_eq!(store.fts_pending_count().unwrap(), 0, "no pending marks");
+    assert!(!store.fts_rebuild_needed().unwrap());
+    let r = store
+        .search(
+            "topic7",
+            &SearchOptions {
+                limit: 200,
+                ..SearchOptions::default()
+            },
+            None,
+        )
+        .unwrap();
+    assert_eq!(r.hits.len(), 100, "every match, from the index");
+    let p = store.prompt(summary.imported_ids[1234]).unwrap();
+    assert_eq!(p.synopsis.as_deref(), Some("Bulk 1234"));
+    assert_eq!(p.tags, vec!["t2".to_string()]);
+    // Importing again adds nothing (same content and synopsis).
+    let again = store
+        .import_text(
+            &serde_json::to_string(&items).unwrap(),
+            promptvault_core::transfer::Format::Json,
+            &mut |_, _| {},
+        )
+        .unwrap();
+    assert_eq!((again.imported, again.duplicates), (0, 5000));
+}

@@ -14,6 +14,7 @@ use uuid::Uuid;
 /// Where a prompt came from: written on this device, or downloaded by sync.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub enum PromptSource {
     Local,
     Synced,
@@ -46,6 +47,7 @@ impl std::fmt::Display for PromptSource {
 
 /// A prompt as stored locally (the spec's `prompts` row without its vector).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Prompt {
     pub id: Uuid,
     pub content: String,
@@ -85,6 +87,7 @@ impl Prompt {
 /// Why a prompt is read-only.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub enum ImmutableReason {
     /// It was uploaded to the cloud and is shared as it is.
     Uploaded,
@@ -103,6 +106,8 @@ impl std::fmt::Display for ImmutableReason {
 
 /// The fields a user supplies when creating a prompt.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "ts", ts(rename = "PromptFields"))]
 pub struct NewPrompt {
     pub content: String,
     #[serde(default)]
@@ -123,6 +128,7 @@ fn default_true() -> bool {
 /// A partial edit: `None` leaves a field as it is. For the nullable fields,
 /// `Some(None)` clears them.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct PromptPatch {
     #[serde(default)]
     pub content: Option<String>,
@@ -149,6 +155,7 @@ impl PromptPatch {
 
 /// One page of a listing, newest first.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct PromptPage {
     pub items: Vec<Prompt>,
     /// Number of prompts matching the listing's filter, over all pages.
@@ -160,6 +167,7 @@ pub struct PromptPage {
 /// A prompt's position in each of the ranked lists that hybrid search fuses
 /// (1-based; `None` when the list did not contain it).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ListRanks {
     pub tag: Option<u32>,
     pub fts: Option<u32>,
@@ -168,6 +176,7 @@ pub struct ListRanks {
 
 /// One search result: the prompt, its fused (RRF) score and its ranks.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct SearchHit {
     #[serde(flatten)]
     pub prompt: Prompt,
@@ -178,6 +187,7 @@ pub struct SearchHit {
 
 /// The answer to one search.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct SearchResults {
     pub query: String,
     pub hits: Vec<SearchHit>,
@@ -194,6 +204,7 @@ pub struct SearchResults {
 /// Where an autocomplete suggestion comes from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub enum SuggestionKind {
     History,
     Tag,
@@ -202,7 +213,41 @@ pub enum SuggestionKind {
 
 /// One autocomplete suggestion.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Suggestion {
     pub text: String,
     pub kind: SuggestionKind,
+}
+
+/// The filters and size of a search, as a front end sends them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct SearchFilters {
+    /// Only prompts from this source.
+    #[serde(default)]
+    pub source: Option<PromptSource>,
+    /// Only private (`true`) or only public (`false`) prompts.
+    #[serde(default)]
+    pub is_private: Option<bool>,
+    /// Only prompts with this tag.
+    #[serde(default)]
+    pub tag: Option<String>,
+    /// Most results returned.
+    #[serde(default = "default_limit")]
+    pub limit: u32,
+}
+
+fn default_limit() -> u32 {
+    20
+}
+
+impl Default for SearchFilters {
+    fn default() -> Self {
+        SearchFilters {
+            source: None,
+            is_private: None,
+            tag: None,
+            limit: default_limit(),
+        }
+    }
 }

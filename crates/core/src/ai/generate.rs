@@ -22,6 +22,7 @@ to paste into an AI assistant: no preamble, no explanation, no title, no quotes 
 
 /// A generated prompt, not saved.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Draft {
     /// The search query it was generated from.
     pub query: String,

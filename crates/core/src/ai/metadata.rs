@@ -55,6 +55,7 @@ const SCORE_TOLERANCE: i64 = 10;
 
 /// Metadata generated for a prompt, not yet saved.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct GeneratedMetadata {
     pub synopsis: String,
     pub tags: Vec<String>,

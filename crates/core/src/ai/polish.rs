@@ -15,6 +15,7 @@ use crate::Store;
 
 /// A polished prompt, not yet saved.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Polished {
     /// The strategy's id.
     pub strategy: String,
@@ -31,6 +32,7 @@ pub struct Polished {
 /// What happened to a line.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub enum DiffKind {
     Same,
     Added,
@@ -40,6 +42,7 @@ pub enum DiffKind {
 /// One line of a diff. Line numbers count from 1; a removed line has no
 /// new number and an added line no old one.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct DiffLine {
     pub kind: DiffKind,
     pub old_line: Option<usize>,

@@ -9,6 +9,7 @@ use super::error::AiError;
 /// How the strategies are grouped in a menu.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub enum StrategyGroup {
     /// Improve the text as it is.
     General,
@@ -20,6 +21,8 @@ pub enum StrategyGroup {
 
 /// One polish strategy.
 #[derive(Debug, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[cfg_attr(feature = "ts", ts(rename = "StrategyInfo"))]
 pub struct StrategyDef {
     /// Stable identifier (`--strategy` on the command line).
     pub id: &'static str,

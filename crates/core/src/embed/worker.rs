@@ -22,6 +22,7 @@ use crate::store::Store;
 
 /// Where an embedding run stands.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct EmbedProgress {
     /// Prompts embedded so far in this run.
     pub done: usize,
@@ -35,6 +36,7 @@ pub struct EmbedProgress {
 
 /// Counts of the embedding queue.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct EmbedStatus {
     pub total: u64,
     pub embedded: u64,
@@ -97,8 +99,10 @@ impl Store {
             return Ok(());
         }
         tracing::info!(dims, "changing the vector column dimension");
+        // Before the transaction: DuckDB does not let a column go in the
+        // transaction that dropped the index depending on it.
+        self.before_vector_column_change()?;
         self.in_transaction(|| {
-            self.before_vector_column_change()?;
             self.connection().execute_batch(&format!(
                 "ALTER TABLE prompts DROP COLUMN vector;
                  ALTER TABLE prompts ADD COLUMN vector FLOAT[{dims}];
@@ -108,8 +112,10 @@ impl Store {
         })
     }
 
-    /// Hook for indexes that depend on the vector column (none yet).
+    /// The HNSW index depends on the column's type: drop it (the worker
+    /// rebuilds it once the new model's vectors are written).
     fn before_vector_column_change(&self) -> crate::Result<()> {
+        self.drop_vector_index()?;
         Ok(())
     }
 
@@ -164,15 +170,34 @@ pub fn embed_pending(
     store.ensure_vector_dims(spec.dims)?;
     let model = spec.name.as_str();
     // Vectors of another model are meaningless next to this model's query
-    // vectors: drop them so search uses only comparable ones meanwhile.
-    store
+    // vectors: drop them so search uses only comparable ones meanwhile. The
+    // index over them goes too (cheaper to rebuild than to update row by
+    // row while everything is re-embedded).
+    let foreign = store
         .connection()
-        .execute(
-            "UPDATE prompts SET vector = NULL
-         WHERE vector IS NOT NULL AND embedding_model IS DISTINCT FROM ?",
+        .query_row(
+            "SELECT count(*) FROM prompts
+             WHERE vector IS NOT NULL AND embedding_model IS DISTINCT FROM ?",
             params![model],
+            |r| r.get::<_, i64>(0),
         )
         .map_err(crate::Error::from)?;
+    if foreign > 0 {
+        tracing::info!(
+            vectors = foreign,
+            model,
+            "the embedding model changed: dropping other models' vectors and the vector index"
+        );
+        store.drop_vector_index()?;
+        store
+            .connection()
+            .execute(
+                "UPDATE prompts SET vector = NULL
+                 WHERE vector IS NOT NULL AND embedding_model IS DISTINCT FROM ?",
+                params![model],
+            )
+            .map_err(crate::Error::from)?;
+    }
     let start = Instant::now();
     let mut state = EmbedProgress {
         total: store.embed_status(model)?.stale as usize,
@@ -212,6 +237,15 @@ pub fn embed_pending(
         state.total = state.total.max(state.done + state.failed);
         state.docs_per_sec = state.done as f64 / start.elapsed().as_secs_f64().max(1e-9);
         progress(state);
+    }
+    if !cancel.is_some_and(|c| c.load(Ordering::Relaxed)) {
+        // This is the only writer of vectors, so the index is built here,
+        // after the pass: a build never races vector writes (rows written
+        // during a build could be missed by it).
+        match store.maintain_vector_index() {
+            Ok(action) => tracing::debug!(?action, "vector index maintenance"),
+            Err(e) => tracing::error!(error = %e, "vector index maintenance failed"),
+        }
     }
     Ok(state)
 }

@@ -7,9 +7,20 @@
 //! DuckDB's online repository. Signature checks stay on. A missing
 //! extension never stops the store from opening: search falls back to what
 //! is available (no `fts`: a plain scan; no `vss`: exact vector search).
+//!
+//! With `vss` loaded, HNSW indexes may be persisted in the database file and
+//! searched with the default beam. Without it, DuckDB refuses every write to
+//! a table holding an HNSW index, so such an index is dropped at once (the
+//! embedding worker rebuilds it once `vss` is back): the user is never
+//! locked out of their prompts.
+//!
+//! `PROMPTVAULT_DISABLE_EXTENSIONS=fts,vss` skips loading the named
+//! extensions (diagnostics, and a way around a broken extension).
 
 use duckdb::Connection;
 use serde::Serialize;
+
+use super::vector::{DEFAULT_EF_SEARCH, HNSW_INDEX};
 
 /// Whether each extension is usable, and why not.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -19,6 +30,11 @@ pub struct ExtensionStatus {
 }
 
 fn try_load(conn: &Connection, name: &str) -> Result<(), String> {
+    if disabled(name) {
+        return Err(format!(
+            "DuckDB extension {name} is disabled by PROMPTVAULT_DISABLE_EXTENSIONS"
+        ));
+    }
     if conn.execute_batch(&format!("LOAD {name}")).is_ok() {
         return Ok(());
     }
@@ -45,7 +61,13 @@ fn try_load(conn: &Connection, name: &str) -> Result<(), String> {
     }
 }
 
-/// Loads both extensions, reporting each outcome.
+fn disabled(name: &str) -> bool {
+    std::env::var("PROMPTVAULT_DISABLE_EXTENSIONS")
+        .is_ok_and(|v| v.split(',').any(|n| n.trim().eq_ignore_ascii_case(name)))
+}
+
+/// Loads both extensions, reporting each outcome, and makes the database
+/// usable with what loaded (see the module documentation).
 pub fn load(conn: &Connection) -> ExtensionStatus {
     let status = ExtensionStatus {
         fts: try_load(conn, "fts"),
@@ -56,5 +78,29 @@ pub fn load(conn: &Connection) -> ExtensionStatus {
             tracing::warn!(extension = name, error = %e, "extension unavailable");
         }
     }
+    let prepared = match status.vss {
+        Ok(()) => conn.execute_batch(&format!(
+            "SET GLOBAL hnsw_enable_experimental_persistence = true;
+             SET GLOBAL hnsw_ef_search = {DEFAULT_EF_SEARCH};"
+        )),
+        Err(_) => drop_hnsw_index(conn),
+    };
+    if let Err(e) = prepared {
+        tracing::error!(error = %e, "could not prepare the database for vector search");
+    }
     status
+}
+
+/// Drops the vector index of a database opened without `vss`.
+fn drop_hnsw_index(conn: &Connection) -> duckdb::Result<()> {
+    let present: i64 = conn.query_row(
+        "SELECT count(*) FROM duckdb_indexes() WHERE index_name = ?",
+        [HNSW_INDEX],
+        |r| r.get(0),
+    )?;
+    if present > 0 {
+        tracing::warn!("vss is unavailable: dropping the HNSW index so the library stays writable");
+        conn.execute_batch(&format!("DROP INDEX IF EXISTS {HNSW_INDEX}"))?;
+    }
+    Ok(())
 }

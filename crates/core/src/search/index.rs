@@ -117,11 +117,39 @@ impl Store {
         Ok(n as u64)
     }
 
+    /// Whether a rebuild would change anything: the `fts` extension is
+    /// loaded and the index is missing or prompts changed since it was
+    /// built. A long-running app polls this (see `refresh::FtsRefresher`).
+    pub fn fts_rebuild_needed(&self) -> Result<bool> {
+        if self.extensions().fts.is_err() || !self.has_search_tables() {
+            return Ok(false);
+        }
+        Ok(!self.fts_index_exists()? || self.fts_pending_count()? > 0)
+    }
+
     /// Rebuilds the FTS index over every prompt (porter stemmer, English
     /// stopwords, letters and digits of all scripts) and clears the pending
-    /// marks it covers. Prompts changed while it runs stay pending.
+    /// marks it covers, in one transaction: searches on other connections
+    /// keep using the previous index until it commits, and prompts changed
+    /// while it runs stay pending (so they are still scanned directly).
     pub fn rebuild_fts_index(&self) -> Result<RebuildReport> {
         let start = Instant::now();
+        let documents = self.in_transaction(|| self.rebuild_fts_in_transaction())?;
+        let report = RebuildReport {
+            documents,
+            millis: start.elapsed().as_millis(),
+        };
+        tracing::info!(
+            documents = report.documents,
+            ms = report.millis as u64,
+            "rebuilt the full-text index"
+        );
+        Ok(report)
+    }
+
+    /// The rebuild itself, inside the caller's transaction. Returns the
+    /// number of documents indexed.
+    fn rebuild_fts_in_transaction(&self) -> Result<u64> {
         let watermark: i64 = self.connection().query_row(
             "SELECT coalesce(max(seq), 0) FROM fts_pending",
             [],
@@ -137,15 +165,38 @@ impl Store {
         let documents: i64 =
             self.connection()
                 .query_row("SELECT count(*) FROM prompt_search", [], |r| r.get(0))?;
-        let report = RebuildReport {
-            documents: documents as u64,
-            millis: start.elapsed().as_millis(),
-        };
-        tracing::info!(
-            documents = report.documents,
-            ms = report.millis as u64,
-            "rebuilt the full-text index"
-        );
-        Ok(report)
+        Ok(documents as u64)
+    }
+
+    /// Indexes the rows of a bulk insert's staging table (columns `id` and
+    /// `body`), inside the caller's transaction. With `fts` loaded the index
+    /// is rebuilt in the same transaction, so the new prompts become visible
+    /// already indexed, with no pending marks (scanning thousands of pending
+    /// prompts would slow every search until a rebuild). Without `fts` they
+    /// are marked pending in one statement, for the day the index is back.
+    pub(crate) fn index_staged(&self, staging: &str) -> Result<()> {
+        if !self.has_search_tables() {
+            return Ok(());
+        }
+        let start = Instant::now();
+        self.connection().execute_batch(&format!(
+            "INSERT INTO prompt_search (id, body) SELECT id::UUID, body FROM {staging}
+             ON CONFLICT (id) DO UPDATE SET body = excluded.body"
+        ))?;
+        if self.extensions().fts.is_ok() {
+            let documents = self.rebuild_fts_in_transaction()?;
+            tracing::info!(
+                documents,
+                ms = start.elapsed().as_millis() as u64,
+                "indexed an import and rebuilt the full-text index"
+            );
+        } else {
+            self.connection().execute_batch(&format!(
+                "INSERT INTO fts_pending (id, seq)
+                 SELECT id::UUID, nextval('fts_pending_seq') FROM {staging}
+                 ON CONFLICT (id) DO UPDATE SET seq = excluded.seq"
+            ))?;
+        }
+        Ok(())
     }
 }

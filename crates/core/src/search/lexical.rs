@@ -9,7 +9,8 @@ use super::{text, Filter, Ranked, CANDIDATES};
 use crate::error::Result;
 use crate::store::Store;
 
-/// More pending prompts than this and a search rebuilds the index first.
+/// More pending prompts than this and a search rebuilds the index first
+/// (an app running [`super::refresh::FtsRefresher`] rarely gets there).
 pub const PENDING_REBUILD: u64 = 200;
 
 /// The regular expression that splits words, as in the index.
@@ -21,8 +22,17 @@ impl Store {
         if short || self.extensions().fts.is_err() {
             return self.substring_list(query, filter);
         }
-        if !self.fts_index_exists()? || self.fts_pending_count()? > PENDING_REBUILD {
-            self.rebuild_fts_index()?;
+        let indexed = self.fts_index_exists()?;
+        if !indexed || self.fts_pending_count()? > PENDING_REBUILD {
+            // Best effort: a rebuild running on another connection (the
+            // app's background refresher) can make this one conflict; the
+            // pending prompts are scanned meanwhile, so results stay right.
+            if let Err(e) = self.rebuild_fts_index() {
+                tracing::warn!(error = %e, "full-text index rebuild failed; scanning instead");
+                if !indexed && !self.fts_index_exists()? {
+                    return self.substring_list(query, filter);
+                }
+            }
         }
         let query = text::expand_cjk(query);
         let pending = self.pending_matches(&query, filter)?;

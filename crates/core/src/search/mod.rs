@@ -10,7 +10,8 @@
 //!   prompt is findable at once); queries of one or two characters, and
 //!   libraries without the `fts` extension, use a substring scan instead;
 //! - **vector**: nearest prompts to the query embedding by cosine distance,
-//!   above a similarity floor, when a query vector is given.
+//!   above a similarity floor, when a query vector is given (exact below
+//!   [`vector::HNSW_MIN_VECTORS`] vectors, an HNSW index above; see `vector`).
 //!
 //! `search` without a vector is the lexical pass a UI shows at once; the
 //! same call with the vector gives the fused list.
@@ -18,8 +19,12 @@
 pub mod extensions;
 pub mod index;
 mod lexical;
+pub mod refresh;
 mod suggest;
 pub mod text;
+pub mod vector;
+
+pub use suggest::Suggester;
 
 use std::collections::HashMap;
 use std::time::Instant;
@@ -28,9 +33,10 @@ use duckdb::params_from_iter;
 use promptvault_types::{ListRanks, PromptSource, SearchHit, SearchResults};
 use uuid::Uuid;
 
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::store::prompts::{read_prompt, PROMPT_COLUMNS};
 use crate::store::Store;
+use vector::VectorStrategy;
 
 /// Length of each ranked list before fusion.
 pub const CANDIDATES: usize = 100;
@@ -179,7 +185,9 @@ impl Store {
         };
         let vector = match (query_vector, mode) {
             (Some(v), SearchMode::Hybrid | SearchMode::VectorOnly) => {
-                self.vector_list(v, &filter)?
+                let (ids, path) = self.vector_list(v, &filter, VectorStrategy::Auto)?;
+                tracing::debug!(?path, hits = ids.len(), "vector list");
+                ids
             }
             _ => Vec::new(),
         };
@@ -293,32 +301,6 @@ impl Store {
         let mut args = vec![serde_json::to_string(&wanted).expect("strings")];
         args.extend(filter.args.iter().cloned());
         self.ranked_ids(&sql, params_from_iter(&args))
-    }
-
-    /// The nearest prompts to a query vector (exact cosine search).
-    fn vector_list(&self, v: &[f32], filter: &Filter) -> Result<Ranked> {
-        let dims = self.vector_dims()?;
-        if v.len() != dims {
-            return Err(Error::Corrupt(format!(
-                "query vector has {} dimensions, the library {dims}",
-                v.len()
-            )));
-        }
-        let sql = format!(
-            "SELECT id FROM (
-                SELECT CAST(p.id AS VARCHAR) AS id,
-                       array_cosine_distance(p.vector, ?::FLOAT[{dims}]) AS d
-                FROM prompts p WHERE p.vector IS NOT NULL AND {}
-             ) WHERE d <= ? ORDER BY d LIMIT {CANDIDATES}",
-            filter.sql
-        );
-        let mut args: Vec<Box<dyn duckdb::ToSql>> =
-            vec![Box::new(crate::embed::worker::vector_literal(v))];
-        for a in &filter.args {
-            args.push(Box::new(a.clone()));
-        }
-        args.push(Box::new(1.0 - MIN_SIMILARITY));
-        self.ranked_ids(&sql, params_from_iter(args.iter().map(|b| b.as_ref())))
     }
 
     fn prompts_by_id(&self, ids: &[Uuid]) -> Result<HashMap<Uuid, promptvault_types::Prompt>> {

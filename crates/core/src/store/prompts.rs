@@ -12,6 +12,7 @@ use uuid::Uuid;
 
 use super::{from_micros, now_micros, Store};
 use crate::error::{Error, Result};
+use crate::search::text::search_body;
 use crate::search::Filter;
 use crate::validate;
 
@@ -98,6 +99,9 @@ fn micros(t: DateTime<Utc>) -> i64 {
     t.timestamp_micros()
 }
 
+/// The connection-local table a bulk insert stages its rows in.
+const STAGING: &str = "import_staging";
+
 const INSERT_PROMPT: &str = "INSERT INTO prompts
     (id, content, synopsis, tags, score, owner_id, is_private, uploaded_at, source,
      created_at, updated_at)
@@ -148,6 +152,81 @@ impl Store {
             micros(p.updated_at),
         ])?;
         self.index_prompt(p.id, p.synopsis.as_deref(), &p.content)
+    }
+
+    /// Inserts many complete rows (an import) in one transaction, all or
+    /// nothing. Rows go through a connection-local staging table filled by
+    /// DuckDB's appender, then into `prompts` and the search tables with one
+    /// set-based statement each: memory stays proportional to the data, not
+    /// to the number of statements (row-by-row inserts of 100k prompts in
+    /// one transaction grew the process to 17 GiB).
+    pub(crate) fn insert_prompts_bulk(
+        &self,
+        prompts: &[Prompt],
+        progress: &mut dyn FnMut(usize, usize),
+    ) -> Result<()> {
+        if prompts.is_empty() {
+            return Ok(());
+        }
+        self.conn.execute_batch(&format!(
+            "CREATE OR REPLACE TEMP TABLE {STAGING} (
+                id VARCHAR, content VARCHAR, synopsis VARCHAR, tags VARCHAR, score INTEGER,
+                owner_id VARCHAR, is_private BOOLEAN, uploaded_at BIGINT, source VARCHAR,
+                created_at BIGINT, updated_at BIGINT, body VARCHAR)"
+        ))?;
+        let result = self.stage_prompts(prompts, progress).and_then(|()| {
+            self.in_transaction(|| {
+                self.conn.execute_batch(&format!(
+                    "INSERT INTO prompts
+                        (id, content, synopsis, tags, score, owner_id, is_private, uploaded_at,
+                         source, created_at, updated_at)
+                     SELECT id::UUID, content, synopsis, CAST(tags::JSON AS TEXT[]), score,
+                            owner_id::UUID, is_private, make_timestamp(uploaded_at), source,
+                            make_timestamp(created_at), make_timestamp(updated_at)
+                     FROM temp.{STAGING}"
+                ))?;
+                self.index_staged(&format!("temp.{STAGING}"))
+            })
+        });
+        if let Err(e) = self
+            .conn
+            .execute_batch(&format!("DROP TABLE IF EXISTS temp.{STAGING}"))
+        {
+            tracing::warn!(error = %e, "could not drop the import staging table");
+        }
+        result
+    }
+
+    fn stage_prompts(
+        &self,
+        prompts: &[Prompt],
+        progress: &mut dyn FnMut(usize, usize),
+    ) -> Result<()> {
+        let total = prompts.len();
+        let mut appender = self
+            .conn
+            .appender_to_catalog_and_db(STAGING, "temp", "main")?;
+        for (i, p) in prompts.iter().enumerate() {
+            appender.append_row(params![
+                p.id.to_string(),
+                p.content,
+                p.synopsis,
+                tags_param(&p.tags),
+                p.score,
+                p.owner_id.to_string(),
+                p.is_private,
+                p.uploaded_at.map(micros),
+                p.source.as_str(),
+                micros(p.created_at),
+                micros(p.updated_at),
+                search_body(p.synopsis.as_deref(), &p.content),
+            ])?;
+            if i % 1024 == 1023 || i + 1 == total {
+                progress(i + 1, total);
+            }
+        }
+        appender.flush()?;
+        Ok(())
     }
 
     /// The prompt with this exact id, if any.

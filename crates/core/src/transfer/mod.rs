@@ -15,7 +15,9 @@
 //! - **`{act, prompt}` JSON array** (import only), as in prompts-zh.
 //!
 //! An import is all or nothing: the whole file is parsed and validated
-//! before the first write, then written in one transaction. Skipped rows:
+//! before the first write, then written in one transaction (set-based, see
+//! `Store::insert_prompts_bulk`) that also rebuilds the full-text index, so
+//! the new prompts are searchable the moment they appear. Skipped rows:
 //! a row whose id is already in the library, and a row whose content and
 //! synopsis are both identical to a prompt already in the library (or to
 //! an earlier row of the same file). Both are counted in the summary.
@@ -220,23 +222,11 @@ impl Store {
                 fresh.push(p);
             }
         }
-        let total = fresh.len();
-        self.in_transaction(|| {
-            for (i, p) in fresh.iter().enumerate() {
-                self.insert_prompt(p)?;
-                if i % 64 == 63 || i + 1 == total {
-                    progress(i + 1, total);
-                }
-            }
-            Ok(())
-        })?;
-        summary.imported = total;
+        // One transaction: the prompts, their indexed text and the rebuilt
+        // full-text index appear together or not at all.
+        self.insert_prompts_bulk(&fresh, progress)?;
+        summary.imported = fresh.len();
         summary.imported_ids = fresh.iter().map(|p| p.id).collect();
-        if total > 0 && self.extensions().fts.is_ok() {
-            // Fold the new prompts into the full-text index now rather than
-            // scanning them on every search.
-            self.rebuild_fts_index()?;
-        }
         Ok(summary)
     }
 
