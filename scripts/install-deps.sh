@@ -28,6 +28,7 @@ if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
 #   webkit2gtk-driver            WebKitWebDriver, driven by tauri-driver in the end-to-end tests
 #   nodejs npm                   the desktop UI build and its tests (Node 20 or newer)
 #   dpkg-dev fakeroot file       building the .deb package
+#   xdotool                      key presses for the desktop benchmark (hotkey to window)
 PACKAGES=(
   build-essential pkg-config
   python3 python3-venv python3-pip
@@ -38,6 +39,7 @@ PACKAGES=(
   libwebkit2gtk-4.1-dev libgtk-3-dev libayatana-appindicator3-dev librsvg2-dev libssl-dev
   webkit2gtk-driver
   dpkg-dev fakeroot file
+  xdotool
 )
 # Node.js may come from elsewhere (nvm, NodeSource): only install Debian's
 # when there is none.

@@ -40,6 +40,7 @@ pub fn handler() -> impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + 'static 
         get_settings,
         set_setting,
         set_hotkey,
+        suspend_hotkey,
         key_status,
         set_api_key,
         clear_api_key,
@@ -172,6 +173,11 @@ pub fn set_setting(v: Vault<'_>, key: String, value: Value) -> VaultResult<Setti
 #[tauri::command(async)]
 pub fn set_hotkey(app: AppHandle, v: Vault<'_>, accelerator: String) -> VaultResult<SettingEntry> {
     hotkey::change(&app, v.vault()?, &accelerator)
+}
+
+#[tauri::command(async)]
+pub fn suspend_hotkey(app: AppHandle, v: Vault<'_>, suspended: bool) -> VaultResult<()> {
+    hotkey::suspend(&app, v.vault()?, suspended)
 }
 
 #[tauri::command(async)]

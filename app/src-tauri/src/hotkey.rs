@@ -94,3 +94,17 @@ pub fn change<R: Runtime>(
     tracing::info!(hotkey = accelerator, "global shortcut changed");
     vault.setting_entry(SETTING)
 }
+
+/// While the Settings screen records a new combination, the current one is
+/// released so pressing it is recorded instead of hiding the window; it is
+/// registered again (the saved one, which may be new by then) afterwards.
+pub fn suspend<R: Runtime>(app: &AppHandle<R>, vault: &Vault, suspended: bool) -> VaultResult<()> {
+    if suspended {
+        app.global_shortcut()
+            .unregister_all()
+            .map_err(|e| VaultError::new("hotkey", format!("cannot release the shortcut: {e}")))
+    } else {
+        register_saved(app, vault);
+        Ok(())
+    }
+}

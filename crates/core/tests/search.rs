@@ -515,3 +515,45 @@ fn a_large_import_is_indexed_in_its_transaction() {
         .unwrap();
     assert_eq!((again.imported, again.duplicates), (0, 5000));
 }
+
+#[test]
+fn equal_scores_list_in_the_same_order_every_time() {
+    let (_dir, store) = common::temp_store();
+    // More identical prompts than a list keeps, so ties decide the cut too.
+    let ids: Vec<uuid::Uuid> = (0..130)
+        .map(|_| {
+            add(
+                &store,
+                "Commit message writer",
+                "Write a commit message for this diff.",
+                &[],
+            )
+        })
+        .collect();
+    store.rebuild_fts_index().unwrap();
+    let opts = SearchOptions {
+        limit: 50,
+        mode: promptvault_core::search::SearchMode::FullTextOnly,
+        ..SearchOptions::default()
+    };
+    let first: Vec<_> = store
+        .search("commit message", &opts, None)
+        .unwrap()
+        .hits
+        .into_iter()
+        .map(|h| h.prompt.id)
+        .collect();
+    for _ in 0..5 {
+        let again: Vec<_> = store
+            .search("commit message", &opts, None)
+            .unwrap()
+            .hits
+            .into_iter()
+            .map(|h| h.prompt.id)
+            .collect();
+        assert_eq!(again, first);
+    }
+    // Newest first among equals.
+    let newest: Vec<_> = ids.iter().rev().take(50).copied().collect();
+    assert_eq!(first, newest);
+}

@@ -286,6 +286,8 @@ async function handle(cmd: string, a: Args): Promise<unknown> {
       e.is_default = acc === e.default_value;
       return e;
     }
+    case "suspend_hotkey":
+      return null;
     case "key_status":
       return keyStatus;
     case "set_api_key":

@@ -104,6 +104,8 @@ export const getSettings = () => call<SettingEntry[]>("get_settings");
 export const setSetting = (key: string, value: JsonValue) =>
   call<SettingEntry>("set_setting", { key, value });
 export const setHotkey = (accelerator: string) => call<SettingEntry>("set_hotkey", { accelerator });
+/** Releases the global hotkey while a new one is recorded (and takes it back). */
+export const suspendHotkey = (suspended: boolean) => call<null>("suspend_hotkey", { suspended });
 export const keyStatus = () => call<KeyStatus>("key_status");
 export const setApiKey = (key: string) => call<KeyStatus>("set_api_key", { key });
 export const clearApiKey = () => call<KeyStatus>("clear_api_key");

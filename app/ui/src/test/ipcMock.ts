@@ -41,6 +41,7 @@ export const aiCancel = vi.fn(async () => null);
 export const getSettings = vi.fn(async () => []);
 export const setSetting = vi.fn();
 export const setHotkey = vi.fn();
+export const suspendHotkey = vi.fn(async (_suspended: boolean) => null);
 export const keyStatus = vi.fn(async () => ({ set: false, source: null, placeholder: false, keychain_error: null }));
 export const setApiKey = vi.fn();
 export const clearApiKey = vi.fn();

@@ -51,11 +51,14 @@ impl Store {
     fn bm25_list(&self, query: &str, filter: &Filter) -> Result<Ranked> {
         let sql = format!(
             "SELECT id FROM (
-                SELECT CAST(s.id AS VARCHAR) AS id,
+                SELECT CAST(s.id AS VARCHAR) AS id, p.created_at,
                        {FTS_SCHEMA}.match_bm25(s.id, ?) AS score
                 FROM prompt_search s JOIN prompts p ON p.id = s.id
                 WHERE s.id NOT IN (SELECT id FROM fts_pending) AND {}
-             ) WHERE score IS NOT NULL ORDER BY score DESC LIMIT {CANDIDATES}",
+             ) WHERE score IS NOT NULL
+             -- Equal scores (near-identical prompts) in a stable order, newest
+             -- first, so the same query always lists the same prompts.
+             ORDER BY score DESC, created_at DESC, id LIMIT {CANDIDATES}",
             filter.sql
         );
         let mut args = vec![query.to_string()];

@@ -361,7 +361,7 @@ fn hnsw_sql(dims: usize, filter: &Filter) -> String {
          )
          SELECT CAST(nn.id AS VARCHAR), CAST(nn.d AS DOUBLE), coalesce(({}), false) AS keep
          FROM nn JOIN prompts p ON p.id = nn.id
-         WHERE nn.d IS NOT NULL ORDER BY nn.d",
+         WHERE nn.d IS NOT NULL ORDER BY nn.d, nn.id",
         filter.sql
     )
 }

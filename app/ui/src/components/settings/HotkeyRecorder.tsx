@@ -3,6 +3,7 @@ import { KeyboardIcon } from "lucide-react";
 import { Button } from "@/components/ui/button";
 import { Spinner } from "@/components/ui/spinner";
 import { acceleratorFromEvent } from "@/lib/accelerator";
+import * as ipc from "@/lib/ipc";
 import { cn } from "@/lib/utils";
 import { useSettingsStore } from "@/stores/settingsStore";
 
@@ -22,6 +23,8 @@ export function HotkeyRecorder() {
 
   useEffect(() => {
     if (!recording) return;
+    // Pressing the current hotkey must be recorded, not hide the window.
+    ipc.suspendHotkey(true).catch(() => {});
     const onKeyDown = (e: KeyboardEvent) => {
       e.preventDefault();
       e.stopImmediatePropagation();
@@ -54,6 +57,7 @@ export function HotkeyRecorder() {
     return () => {
       window.removeEventListener("keydown", onKeyDown, true);
       window.removeEventListener("keyup", onKeyUp, true);
+      ipc.suspendHotkey(false).catch(() => {});
     };
   }, [recording]);
 

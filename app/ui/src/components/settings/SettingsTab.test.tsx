@@ -51,6 +51,8 @@ describe("hotkey recorder", () => {
     const user = await setup();
     await user.click(screen.getByTestId("hotkey-record"));
     expect(screen.getByTestId("hotkey-value")).toHaveTextContent("Press a key combination");
+    // The live hotkey is released while recording, so pressing it records it.
+    expect(m.suspendHotkey).toHaveBeenLastCalledWith(true);
     key("ControlLeft", { ctrlKey: true });
     expect(screen.getByTestId("hotkey-value")).toHaveTextContent("CmdOrCtrl+");
     key("AltLeft", { ctrlKey: true, altKey: true });
@@ -58,6 +60,7 @@ describe("hotkey recorder", () => {
     expect(m.setHotkey).toHaveBeenCalledWith("CmdOrCtrl+Alt+K");
     await waitFor(() => expect(screen.getByTestId("hotkey-value")).toHaveTextContent("CmdOrCtrl+Alt+K"));
     expect(screen.queryByTestId("hotkey-error")).toBeNull();
+    expect(m.suspendHotkey).toHaveBeenLastCalledWith(false);
   });
 
   it("accepts a bare F-key and Alt+Space", async () => {
