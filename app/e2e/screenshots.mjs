@@ -11,7 +11,8 @@ fs.mkdirSync(out, { recursive: true });
 const shared = process.env.PROMPTVAULT_SHARED_DATA ?? path.resolve(repo, "../shared/data");
 
 const ctx = await setUp();
-cli(ctx.env, "import", path.join(shared, "prompts-chat/prompts.csv"), "--no-embed");
+// Imported with its embeddings (about 30 s), so the first search is already fused.
+cli(ctx.env, "import", path.join(shared, "prompts-chat/prompts.csv"));
 const browser = await ctx.open();
 const shot = async (name) => {
   await new Promise((r) => setTimeout(r, 400));

@@ -1,7 +1,7 @@
 // Starts what an end-to-end test needs: an X display (Xvfb), a library
 // seeded with the CLI, a fake AI server, tauri-driver (which drives
 // WebKitWebDriver), and WebdriverIO sessions on the built desktop binary.
-import { spawn, spawnSync, execFileSync } from "node:child_process";
+import { spawn, execFileSync } from "node:child_process";
 import fs from "node:fs";
 import net from "node:net";
 import os from "node:os";
@@ -53,6 +53,22 @@ async function startDisplay() {
     return `:${n}`;
   }
   throw new Error("no free X display");
+}
+
+/** The app processes running on library `db` (never a user's own app). */
+function appProcesses(db) {
+  const pids = [];
+  for (const pid of fs.readdirSync("/proc").filter((d) => /^\d+$/.test(d))) {
+    try {
+      const exe = fs.readlinkSync(`/proc/${pid}/exe`);
+      if (!exe.startsWith(appBinary)) continue;
+      const environ = fs.readFileSync(`/proc/${pid}/environ`, "utf8").split("\0");
+      if (environ.includes(`PROMPTVAULT_DB=${db}`)) pids.push(Number(pid));
+    } catch {
+      // gone, or not ours to read
+    }
+  }
+  return pids;
 }
 
 /** Runs the CLI on the test library. */
@@ -113,9 +129,9 @@ export async function setUp({ seed = [] } = {}) {
     /** Ends the session and the app (closing only hides it to the tray). */
     async close(browser) {
       await browser.deleteSession().catch(() => {});
-      for (const signal of ["-TERM", "-KILL"]) {
-        spawnSync("pkill", [signal, "-f", appBinary]);
-        for (let i = 0; i < 60 && spawnSync("pgrep", ["-f", appBinary]).status === 0; i++) {
+      for (const signal of ["SIGTERM", "SIGKILL"]) {
+        appProcesses(env.PROMPTVAULT_DB).forEach((pid) => process.kill(pid, signal));
+        for (let i = 0; i < 60 && appProcesses(env.PROMPTVAULT_DB).length; i++) {
           await new Promise((r) => setTimeout(r, 50));
         }
       }
