@@ -71,6 +71,18 @@ function appProcesses(db) {
   return pids;
 }
 
+/** Whether `pid` still runs: a zombie whose last thread has gone has
+ * released its files; one with threads left may still hold them. */
+function running(pid) {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return fields[0] !== "Z" || Number(fields[17]) > 1;
+  } catch {
+    return false;
+  }
+}
+
 /** Runs the CLI on the test library. */
 export function cli(env, ...args) {
   return execFileSync(cliBinary, args, { env: { ...process.env, ...env }, encoding: "utf8" });
@@ -128,10 +140,21 @@ export async function setUp({ seed = [] } = {}) {
     },
     /** Ends the session and the app (closing only hides it to the tray). */
     async close(browser) {
+      // Found before the session ends: WebKitWebDriver may already be
+      // stopping the app, and an exiting process loses its /proc exe link
+      // before it closes its files (and the database lock).
+      const pids = appProcesses(env.PROMPTVAULT_DB);
       await browser.deleteSession().catch(() => {});
       for (const signal of ["SIGTERM", "SIGKILL"]) {
-        appProcesses(env.PROMPTVAULT_DB).forEach((pid) => process.kill(pid, signal));
-        for (let i = 0; i < 60 && appProcesses(env.PROMPTVAULT_DB).length; i++) {
+        const alive = pids.filter(running);
+        alive.forEach((pid) => {
+          try {
+            process.kill(pid, signal);
+          } catch {
+            // already gone
+          }
+        });
+        for (let i = 0; i < 100 && alive.some(running); i++) {
           await new Promise((r) => setTimeout(r, 50));
         }
       }

@@ -23,7 +23,7 @@ use crate::ai::{self, AiConfig, AiError, Assistant, Control, Draft, GeneratedMet
 use crate::embed::worker::{EmbedProgress, Worker};
 use crate::embed::{self, EmbedError, Embedder};
 use crate::search::refresh::{self, FtsRefresher};
-use crate::search::{SearchOptions, Suggester};
+use crate::search::{LexicalCache, SearchOptions, Suggester};
 use crate::secrets::{self, ApiKey, KeyStatus, SecretError, SecretStore};
 use crate::store::{SettingKind, SETTINGS};
 use crate::types::{NewPrompt, Prompt, PromptPatch, SearchFilters, SearchResults, Suggestion};
@@ -201,6 +201,9 @@ pub struct Vault {
     fts: Mutex<Option<FtsRefresher>>,
     /// Autocomplete on connections of its own, created on first use.
     suggester: Mutex<Option<Suggester>>,
+    /// The last query's lexical lists, reused by the fused search that
+    /// follows (cleared by every write).
+    lexical: Mutex<LexicalCache>,
 }
 
 impl Vault {
@@ -231,11 +234,16 @@ impl Vault {
             runtime: Mutex::new(None),
             fts: Mutex::new(None),
             suggester: Mutex::new(None),
+            lexical: Mutex::new(LexicalCache::default()),
         })
     }
 
     fn store(&self) -> MutexGuard<'_, Store> {
         self.store.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    fn lexical_cache(&self) -> MutexGuard<'_, LexicalCache> {
+        self.lexical.lock().unwrap_or_else(|p| p.into_inner())
     }
 
     fn embedding(&self) -> MutexGuard<'_, Embedding> {
@@ -304,7 +312,8 @@ impl Vault {
         query: &str,
         filters: &SearchFilters,
     ) -> VaultResult<SearchResults> {
-        Ok(self.store().search(query, &options(filters), None)?)
+        let store = self.store();
+        Ok(store.search_cached(query, &options(filters), None, &mut self.lexical_cache())?)
     }
 
     /// The fused list: the query is embedded (outside the database lock)
@@ -326,10 +335,9 @@ impl Vault {
             },
             _ => None,
         };
-        let opts = options(filters);
-        Ok(self
-            .store()
-            .search(query, &opts, vector.as_ref().map(|v| v.as_slice()))?)
+        let store = self.store();
+        let vector = vector.as_ref().map(|v| v.as_slice());
+        Ok(store.search_cached(query, &options(filters), vector, &mut self.lexical_cache())?)
     }
 
     pub fn suggest(&self, prefix: &str) -> VaultResult<Vec<Suggestion>> {
@@ -579,6 +587,7 @@ impl Vault {
     /// After a write: the worker embeds what is stale, the full-text index
     /// is rebuilt in the background (until then the pending set is searched).
     fn changed(&self) {
+        self.lexical_cache().clear();
         if let Some(w) = &self.embedding().worker {
             w.wake();
         }

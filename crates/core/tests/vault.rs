@@ -120,6 +120,21 @@ fn lexical_search_finds_a_saved_prompt_at_once_and_copy_records_history() {
     assert!(!fused.semantic);
     assert_eq!(ids(&fused), vec![p.id]);
 
+    // The kept lexical lists are dropped by a write: a new match shows.
+    let second = vault
+        .create_prompt(fields(
+            "Security review checklist for a web app.",
+            "Review",
+            &[],
+        ))
+        .unwrap();
+    let again = vault.search_lexical("security review", &filters).unwrap();
+    assert_eq!(again.hits.len(), 2);
+    assert!(ids(&again).contains(&second.id));
+    vault.delete_prompt(second.id).unwrap();
+    let after_delete = vault.search_hybrid("security review", &filters).unwrap();
+    assert_eq!(ids(&after_delete), vec![p.id]);
+
     let private_only = SearchFilters {
         is_private: Some(false),
         ..SearchFilters::default()

@@ -158,6 +158,23 @@ pub fn rrf(lists: &[&[Uuid]], k: f64) -> Vec<(Uuid, f64, [Option<u32>; 3])> {
         .collect()
 }
 
+/// The tag and full-text lists of the last query, kept so that the fused
+/// search that follows a lexical one (as the desktop app does for every
+/// keystroke) does not compute them again. Clear it after any write.
+#[derive(Debug, Default)]
+pub struct LexicalCache {
+    last: Option<(LexicalKey, Vec<Uuid>, Vec<Uuid>)>,
+}
+
+type LexicalKey = (String, String, Vec<String>, SearchMode);
+
+impl LexicalCache {
+    /// Forgets the kept lists (the library changed).
+    pub fn clear(&mut self) {
+        self.last = None;
+    }
+}
+
 impl Store {
     /// Searches the library. With `query_vector` (the query's embedding from
     /// the configured model) the vector list takes part; without it the
@@ -168,6 +185,18 @@ impl Store {
         opts: &SearchOptions,
         query_vector: Option<&[f32]>,
     ) -> Result<SearchResults> {
+        self.search_cached(query, opts, query_vector, &mut LexicalCache::default())
+    }
+
+    /// [`Store::search`], reusing the tag and full-text lists kept in
+    /// `cache` when the query and filters are the same as last time.
+    pub fn search_cached(
+        &self,
+        query: &str,
+        opts: &SearchOptions,
+        query_vector: Option<&[f32]>,
+        cache: &mut LexicalCache,
+    ) -> Result<SearchResults> {
         let start = Instant::now();
         let filter = Filter::new(opts.source, opts.is_private, opts.tag.as_deref());
         let trimmed = text::clip_query(query.trim());
@@ -175,13 +204,26 @@ impl Store {
             return self.recent(query, opts, &filter, start);
         }
         let mode = opts.mode;
-        let tags = match mode {
-            SearchMode::Hybrid => self.tag_list(trimmed, &filter)?,
-            _ => Vec::new(),
-        };
-        let fts = match mode {
-            SearchMode::VectorOnly => Vec::new(),
-            _ => self.lexical_list(trimmed, &filter)?,
+        let key: LexicalKey = (
+            trimmed.to_string(),
+            filter.sql.clone(),
+            filter.args.clone(),
+            mode,
+        );
+        let (tags, fts) = match &cache.last {
+            Some((k, tags, fts)) if *k == key => (tags.clone(), fts.clone()),
+            _ => {
+                let tags = match mode {
+                    SearchMode::Hybrid => self.tag_list(trimmed, &filter)?,
+                    _ => Vec::new(),
+                };
+                let fts = match mode {
+                    SearchMode::VectorOnly => Vec::new(),
+                    _ => self.lexical_list(trimmed, &filter)?,
+                };
+                cache.last = Some((key, tags.clone(), fts.clone()));
+                (tags, fts)
+            }
         };
         let vector = match (query_vector, mode) {
             (Some(v), SearchMode::Hybrid | SearchMode::VectorOnly) => {
