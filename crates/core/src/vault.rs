@@ -20,8 +20,9 @@ use tokio_util::sync::CancellationToken;
 use uuid::Uuid;
 
 use crate::ai::{self, AiConfig, AiError, Assistant, Control, Draft, GeneratedMetadata, Polished};
+use crate::embed::download::{self, DownloadProgress};
 use crate::embed::worker::{EmbedProgress, Worker};
-use crate::embed::{self, EmbedError, Embedder};
+use crate::embed::{self, EmbedError, Embedder, ModelSource};
 use crate::search::refresh::{self, FtsRefresher};
 use crate::search::{LexicalCache, SearchOptions, Suggester};
 use crate::secrets::{self, ApiKey, KeyStatus, SecretError, SecretStore};
@@ -153,6 +154,9 @@ pub enum EmbedPhase {
     Idle,
     /// The model is being loaded.
     Loading,
+    /// The configured preset is not on this machine: it is being
+    /// downloaded (see `download`), then loaded.
+    Downloading,
     /// Stale prompts are being embedded.
     Embedding,
     /// Every prompt has a vector of the configured model.
@@ -177,6 +181,8 @@ pub struct EmbedState {
     pub stale: u64,
     /// The running pass, while embedding.
     pub progress: Option<EmbedProgress>,
+    /// The model download, while downloading.
+    pub download: Option<DownloadProgress>,
 }
 
 /// The loaded model and its worker.
@@ -224,6 +230,7 @@ impl Vault {
             embedded: counts.embedded,
             stale: counts.stale,
             progress: None,
+            download: None,
         });
         Ok(Vault {
             store: Mutex::new(store),
@@ -547,14 +554,43 @@ impl Vault {
     }
 
     fn load_model(&self) -> VaultResult<(Arc<Embedder>, Store)> {
-        let (source, ort, worker_store) = {
+        let (configured, name, ort, worker_store) = {
             let store = self.store();
-            let source = embed::configured_model(&store)?;
+            let configured = embed::configured_model(&store);
+            let name = store.setting_str("embedding_model")?;
             let ort = store.setting("onnxruntime_library")?;
-            (source, ort, store.try_clone()?)
+            (configured, name, ort, store.try_clone()?)
+        };
+        let source = match configured {
+            Err(EmbedError::ModelMissing { .. }) if embed::model::preset(&name).is_some() => {
+                self.download_preset(&name)?
+            }
+            other => other?,
         };
         let embedder = Embedder::load(&source, ort.as_str().map(Path::new))?;
         Ok((Arc::new(embedder), worker_store))
+    }
+
+    /// Downloads preset `name` into the model cache (the normal path for a
+    /// user whose machine does not have it yet), publishing the progress.
+    fn download_preset(&self, name: &str) -> VaultResult<ModelSource> {
+        let preset = embed::model::preset(name).expect("checked by the caller");
+        let dest = crate::assets::models_cache_dir()
+            .ok_or_else(|| VaultError::new("embedding", "no cache directory for the model"))?
+            .join(preset.dir_name());
+        tracing::info!(model = name, dest = %dest.display(), "downloading the embedding model");
+        let mut publish = |p: &DownloadProgress| {
+            self.state.send_modify(|s| {
+                s.phase = EmbedPhase::Downloading;
+                s.download = Some(p.clone());
+            });
+        };
+        download::download_preset(preset, &dest, &download::endpoint(), &mut publish)?;
+        self.state.send_modify(|s| {
+            s.phase = EmbedPhase::Loading;
+            s.download = None;
+        });
+        Ok(embed::resolve(name, None)?)
     }
 
     fn run_worker(self: &Arc<Self>, generation: u64, embedder: Arc<Embedder>, store: Store) {
@@ -629,6 +665,7 @@ impl Vault {
             embedded: counts.embedded,
             stale: counts.stale,
             progress: progress.filter(|_| phase == EmbedPhase::Embedding),
+            download: None,
         });
     }
 

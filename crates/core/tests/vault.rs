@@ -298,7 +298,9 @@ async fn the_model_loads_in_the_background_and_fused_search_finds_paraphrases() 
     let state = wait_for(&vault, "the new prompt", |s| s.embedded == 3).await;
     assert_eq!(state.stale, 0);
 
-    // A model that cannot be loaded leaves search lexical, with the reason.
+    // A model that cannot be loaded (here: not on this machine, and its
+    // download refused) leaves search lexical, with the reason.
+    std::env::set_var("PROMPTVAULT_HF_ENDPOINT", "http://127.0.0.1:9");
     vault
         .set_setting("embedding_model", json!("intfloat/multilingual-e5-small"))
         .unwrap();

@@ -3,4 +3,4 @@
 /**
  * What the semantic half of search is doing.
  */
-export type EmbedPhase = "idle" | "loading" | "embedding" | "ready" | "unavailable";
+export type EmbedPhase = "idle" | "loading" | "downloading" | "embedding" | "ready" | "unavailable";

@@ -101,7 +101,7 @@ const settings: SettingEntry[] = [
 }));
 
 let keyStatus: KeyStatus = { set: false, source: null, placeholder: false, keychain_error: null };
-const embed: EmbedState = { model: "bge-small-en-v1.5", phase: "ready", error: null, total: prompts.length, embedded: prompts.length, stale: 0, progress: null };
+const embed: EmbedState = { model: "bge-small-en-v1.5", phase: "ready", error: null, total: prompts.length, embedded: prompts.length, stale: 0, progress: null, download: null };
 let cancelAi: (() => void) | null = null;
 
 const strategies: StrategyInfo[] = [

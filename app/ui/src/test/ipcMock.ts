@@ -53,6 +53,7 @@ export const embedStatus = vi.fn(async () => ({
   embedded: 0,
   stale: 0,
   progress: null,
+  download: null,
 }));
 export const onEmbedState = vi.fn(async (_cb: unknown) => noop);
 export const onWindowShown = vi.fn(async (_cb: unknown) => noop);

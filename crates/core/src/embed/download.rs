@@ -25,10 +25,13 @@ pub const DEFAULT_ENDPOINT: &str = "https://huggingface.co";
 const ATTEMPTS: u32 = 4;
 
 /// Download progress: bytes of the current file and of all files.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct DownloadProgress {
     pub file: String,
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
     pub file_done: u64,
+    #[cfg_attr(feature = "ts", ts(type = "number | null"))]
     pub file_total: Option<u64>,
     pub files_done: usize,
     pub files_total: usize,

@@ -168,9 +168,30 @@ describe("settings fields", () => {
       embedded: 4,
       stale: 6,
       progress: { done: 5, failed: 0, total: 10, docs_per_sec: 12.5 },
+      download: null,
     });
     await waitFor(() => expect(screen.getByTestId("embed-progress")).toHaveTextContent("5/10 · 12.5 docs/s"));
     expect(screen.getByTestId("embed-progress")).toHaveAttribute("data-phase", "embedding");
     expect(screen.getByRole("progressbar")).toHaveAttribute("aria-valuenow", "50");
+  });
+
+  it("shows the model download from embed-state", async () => {
+    await setup();
+    useSettingsStore.getState().setEmbed({
+      model: "BAAI/bge-small-en-v1.5",
+      phase: "downloading",
+      error: null,
+      total: 10,
+      embedded: 0,
+      stale: 10,
+      progress: null,
+      download: { file: "model.onnx", file_done: 52428800, file_total: 104857600, files_done: 0, files_total: 5 },
+    });
+    await waitFor(() =>
+      expect(screen.getByTestId("embed-progress")).toHaveTextContent("model.onnx · 50.0 MiB / 100.0 MiB · file 1 of 5"),
+    );
+    expect(screen.getByTestId("embed-progress")).toHaveTextContent("Downloading model");
+    // Half of the first of five files: 10%.
+    expect(screen.getByRole("progressbar")).toHaveAttribute("aria-valuenow", "10");
   });
 });

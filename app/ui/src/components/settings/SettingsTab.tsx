@@ -189,18 +189,26 @@ function ApiKeyField() {
 const PHASE_LABEL: Record<EmbedState["phase"], string> = {
   idle: "Idle",
   loading: "Loading model…",
+  downloading: "Downloading model…",
   embedding: "Embedding prompts…",
   ready: "Ready",
   unavailable: "Unavailable",
 };
 
 export function embedPercent(s: EmbedState): number {
+  if (s.phase === "downloading" && s.download) {
+    const d = s.download;
+    const file = d.file_total ? d.file_done / d.file_total : 0;
+    return Math.min(100, (100 * (d.files_done + file)) / Math.max(1, d.files_total));
+  }
   if (s.phase === "embedding" && s.progress && s.progress.total > 0) {
     return Math.min(100, (100 * s.progress.done) / s.progress.total);
   }
   if (s.total > 0) return Math.min(100, (100 * s.embedded) / s.total);
   return s.phase === "ready" ? 100 : 0;
 }
+
+const mib = (bytes: number) => `${(bytes / 1048576).toFixed(1)} MiB`;
 
 function EmbedStatus() {
   const s = useSettingsStore((st) => st.embed);
@@ -212,7 +220,7 @@ function EmbedStatus() {
     );
   }
   const pct = embedPercent(s);
-  const busy = s.phase === "loading" || s.phase === "embedding";
+  const busy = s.phase === "loading" || s.phase === "downloading" || s.phase === "embedding";
   return (
     <div data-testid="embed-progress" data-phase={s.phase} className="flex flex-col gap-1.5">
       <div className="flex items-center gap-2 text-[13px]">
@@ -220,7 +228,9 @@ function EmbedStatus() {
         <span className="font-medium">{PHASE_LABEL[s.phase] ?? s.phase}</span>
         <span className="text-muted-foreground">{s.model}</span>
         <span className="ml-auto text-xs text-muted-foreground tabular-nums">
-          {s.phase === "embedding" && s.progress
+          {s.phase === "downloading" && s.download
+            ? `${s.download.file} · ${mib(s.download.file_done)}${s.download.file_total ? ` / ${mib(s.download.file_total)}` : ""} · file ${s.download.files_done + 1} of ${s.download.files_total}`
+            : s.phase === "embedding" && s.progress
             ? `${s.progress.done}/${s.progress.total} · ${s.progress.docs_per_sec.toFixed(1)} docs/s${s.progress.failed ? ` · ${s.progress.failed} failed` : ""}`
             : `${s.embedded}/${s.total} embedded${s.stale ? ` · ${s.stale} stale` : ""}`}
         </span>
