@@ -89,11 +89,12 @@ pub fn resolve(name: &str, custom_dir: Option<PathBuf>) -> Result<ModelSource, E
         detail: "unknown model name".into(),
     })?;
     let mut tried = Vec::new();
-    let places = [
-        crate::assets::dir().map(|d| d.join("models").join(preset.dir_name())),
-        crate::assets::models_cache_dir().map(|d| d.join(preset.dir_name())),
-    ];
-    for dir in places.into_iter().flatten() {
+    let assets = crate::assets::dirs();
+    let places = assets
+        .iter()
+        .map(|d| d.join("models").join(preset.dir_name()))
+        .chain(crate::assets::models_cache_dir().map(|d| d.join(preset.dir_name())));
+    for dir in places {
         if model::required_files(&dir).iter().all(|f| f.is_file()) {
             return Ok(ModelSource {
                 spec: preset.model_spec(),

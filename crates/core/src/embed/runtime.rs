@@ -48,7 +48,7 @@ pub fn candidates(explicit: Option<&Path>) -> Vec<PathBuf> {
             out.push(dir.join("../lib").join(name));
         }
     }
-    if let Some(assets) = crate::assets::dir() {
+    for assets in crate::assets::dirs() {
         for name in library_names() {
             out.push(assets.join("onnxruntime").join(name));
         }

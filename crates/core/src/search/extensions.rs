@@ -39,7 +39,10 @@ fn try_load(conn: &Connection, name: &str) -> Result<(), String> {
         return Ok(());
     }
     let mut errors = Vec::new();
-    if let Some(repo) = crate::assets::dir().map(|d| d.join("duckdb-extensions")) {
+    for repo in crate::assets::dirs()
+        .iter()
+        .map(|d| d.join("duckdb-extensions"))
+    {
         if repo.is_dir() {
             let repo = repo.display().to_string().replace('\'', "''");
             match conn.execute_batch(&format!("INSTALL {name} FROM '{repo}'; LOAD {name};")) {
