@@ -1,6 +1,7 @@
 // The main flows through the real app and webview: create, find by a
 // paraphrase, copy; read-only uploaded prompts; polish and accept; an
 // empty search turned into a generated draft.
+import { spawnSync } from "node:child_process";
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
 import { Key } from "webdriverio";
@@ -134,5 +135,36 @@ describe("desktop flows", () => {
     await el("generate-button").click();
     await eventually(browser, async () => (await el("editor-content").getValue()) === GENERATED, "the generated draft");
     assert.equal(await el("editor-save").isEnabled(), true, "the draft is not saved yet");
+  });
+
+  it("shows the search tab on the global hotkey and hides on the next press", async () => {
+    // Real key events on the X display, as a user pressing Ctrl+Shift+P anywhere.
+    const x = { env: { ...process.env, DISPLAY: ctx.env.DISPLAY } };
+    const press = () => spawnSync("xdotool", ["key", "--delay", "0", "ctrl+shift+p"], x);
+    const visible = () => spawnSync("xdotool", ["search", "--onlyvisible", "--name", "^PromptVault$"], x).status === 0;
+    const waitFor = async (want, what) => {
+      for (let i = 0; i < 100 && visible() !== want; i++) await new Promise((r) => setTimeout(r, 50));
+      assert.equal(visible(), want, what);
+    };
+    await el("tab-settings").click();
+    await browser.execute(() => window.__TAURI_INTERNALS__.invoke("hide_window"));
+    await waitFor(false, "hidden");
+
+    press();
+    await waitFor(true, "shown by the hotkey");
+    await eventually(
+      browser,
+      async () => (await el("tab-search").getAttribute("aria-selected")) === "true",
+      "the search tab",
+    );
+    await eventually(
+      browser,
+      () => browser.execute(() => document.activeElement?.getAttribute("data-testid") === "search-input"),
+      "the search input focused",
+    );
+
+    press();
+    await waitFor(false, "hidden by the hotkey pressed again");
+    await browser.execute(() => window.__TAURI_INTERNALS__.invoke("show_window"));
   });
 });
