@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # One command from a fresh Debian 12 machine to a working PromptVault:
-# installs system packages and offline assets, builds everything, and runs
-# the main job on an embedded default: the `promptvault` CLI on a demo
-# database built from the shared prompt collections.
+# installs system packages and offline assets, builds everything (the CLI,
+# the desktop app and its UI, the server), and runs the main job on an
+# embedded default: the `promptvault` CLI on a demo database built from the
+# shared prompt collections.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 log() { printf '\033[1m[setup]\033[0m %s\n' "$*" >&2; }
@@ -15,6 +16,9 @@ fi
 TARGET="${CARGO_TARGET_DIR:-$PWD/target}"
 
 bash scripts/install-deps.sh
+
+log "building the desktop UI (app/ui)"
+(cd app/ui && npm ci --no-audit --no-fund --loglevel=error && npm run build)
 
 log "building (the first build compiles DuckDB from source: 15-35 minutes)"
 cargo build --workspace --locked
@@ -45,3 +49,4 @@ log "the newest prompts in the demo library:"
 log "a hybrid search (keywords + meaning): pretend to be a bash shell"
 "$PV" --db "$DEMO_DB" search "pretend to be a bash shell" --limit 5 --explain
 log "done. Try: $PV --db $DEMO_DB search \"your words\"   or   $PV --help"
+log "the desktop app on the demo library (needs a display): PROMPTVAULT_DB=$DEMO_DB $TARGET/debug/promptvault-desktop"
