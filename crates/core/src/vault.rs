@@ -64,19 +64,23 @@ impl VaultError {
     }
 }
 
+/// The kind of a store error, wherever it surfaces.
+fn store_kind(e: &crate::Error) -> &'static str {
+    use crate::Error as E;
+    match e {
+        E::Invalid(_) | E::InvalidSetting { .. } | E::UnknownSetting { .. } | E::BadId(_) => {
+            "validation"
+        }
+        E::Immutable { .. } => "immutable",
+        E::NotFound(_) => "not_found",
+        E::Locked { .. } => "locked",
+        _ => "internal",
+    }
+}
+
 impl From<crate::Error> for VaultError {
     fn from(e: crate::Error) -> Self {
-        use crate::Error as E;
-        let kind = match &e {
-            E::Invalid(_) | E::InvalidSetting { .. } | E::UnknownSetting { .. } | E::BadId(_) => {
-                "validation"
-            }
-            E::Immutable { .. } => "immutable",
-            E::NotFound(_) => "not_found",
-            E::Locked { .. } => "locked",
-            _ => "internal",
-        };
-        VaultError::new(kind, e.to_string())
+        VaultError::new(store_kind(&e), e.to_string())
     }
 }
 
@@ -92,23 +96,11 @@ impl From<AiError> for VaultError {
             AiError::Network { .. } => "network",
             AiError::Cancelled => "cancelled",
             AiError::Secret(_) => "keychain",
-            AiError::Store(inner) => return VaultError::from_store_ref(inner, e.to_string()),
+            AiError::Store(inner) => store_kind(inner),
             AiError::InvalidInput(_) | AiError::UnknownStrategy { .. } => "validation",
             _ => "ai",
         };
         VaultError::new(kind, e.to_string())
-    }
-}
-
-impl VaultError {
-    fn from_store_ref(inner: &crate::Error, message: String) -> Self {
-        let kind = match inner {
-            crate::Error::Invalid(_) => "validation",
-            crate::Error::Immutable { .. } => "immutable",
-            crate::Error::NotFound(_) => "not_found",
-            _ => "internal",
-        };
-        VaultError::new(kind, message)
     }
 }
 

@@ -536,22 +536,13 @@ fn equal_scores_list_in_the_same_order_every_time() {
         mode: promptvault_core::search::SearchMode::FullTextOnly,
         ..SearchOptions::default()
     };
-    let first: Vec<_> = store
-        .search("commit message", &opts, None)
-        .unwrap()
-        .hits
-        .into_iter()
-        .map(|h| h.prompt.id)
-        .collect();
+    let listed = || -> Vec<uuid::Uuid> {
+        let results = store.search("commit message", &opts, None).unwrap();
+        results.hits.into_iter().map(|h| h.prompt.id).collect()
+    };
+    let first = listed();
     for _ in 0..5 {
-        let again: Vec<_> = store
-            .search("commit message", &opts, None)
-            .unwrap()
-            .hits
-            .into_iter()
-            .map(|h| h.prompt.id)
-            .collect();
-        assert_eq!(again, first);
+        assert_eq!(listed(), first);
     }
     // Newest first among equals.
     let newest: Vec<_> = ids.iter().rev().take(50).copied().collect();
